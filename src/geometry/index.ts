@@ -1,0 +1,4 @@
+export * from './linalg';
+export * from './rotation';
+export * from './camera';
+export * from './lm';

@@ -1,0 +1,2 @@
+export * from './coco17';
+export * from './layouts';
