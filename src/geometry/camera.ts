@@ -282,3 +282,56 @@ export function lookAtCamera(opts: {
     t,
   });
 }
+
+/**
+ * Projection of a camera-frame point with its analytic derivatives, for calibration and bundle adjustment.
+ * Writes uv (2), dXc (2x3 row-major: d(u,v)/d(xc,yc,zc)) and, when given, dIntr (2x9 row-major:
+ * d(u,v)/d(fx, fy, cx, cy, k1, k2, p1, p2, k3)). Skew is taken from K but not differentiated.
+ * Returns false for points not in front of the camera (outputs then undefined).
+ */
+export function projectCameraPointJacobian(
+  K: Float64Array,
+  dist: Float64Array,
+  xc: number,
+  yc: number,
+  zc: number,
+  uv: Float64Array,
+  dXc: Float64Array,
+  dIntr?: Float64Array,
+): boolean {
+  if (!(zc > 1e-9)) return false;
+  const iz = 1 / zc;
+  const x = xc * iz, y = yc * iz;
+  const [k1, k2, p1, p2, k3] = dist;
+  const r2 = x * x + y * y;
+  const radial = 1 + r2 * (k1 + r2 * (k2 + r2 * k3));
+  const xd = x * radial + 2 * p1 * x * y + p2 * (r2 + 2 * x * x);
+  const yd = y * radial + p1 * (r2 + 2 * y * y) + 2 * p2 * x * y;
+  const fx = K[0], s = K[1], fy = K[4];
+  uv[0] = fx * xd + s * yd + K[2];
+  uv[1] = fy * yd + K[5];
+  const dRadial = k1 + 2 * k2 * r2 + 3 * k3 * r2 * r2;
+  const dxd_dx = radial + 2 * x * x * dRadial + 2 * p1 * y + 6 * p2 * x;
+  const dxd_dy = 2 * x * y * dRadial + 2 * p1 * x + 2 * p2 * y;
+  const dyd_dx = dxd_dy;
+  const dyd_dy = radial + 2 * y * y * dRadial + 6 * p1 * y + 2 * p2 * x;
+  // d(u,v)/d(x,y)
+  const du_dx = fx * dxd_dx + s * dyd_dx, du_dy = fx * dxd_dy + s * dyd_dy;
+  const dv_dx = fy * dyd_dx, dv_dy = fy * dyd_dy;
+  // d(x,y)/d(xc,yc,zc) = [iz 0 -x iz; 0 iz -y iz]
+  dXc[0] = du_dx * iz; dXc[1] = du_dy * iz; dXc[2] = -(du_dx * x + du_dy * y) * iz;
+  dXc[3] = dv_dx * iz; dXc[4] = dv_dy * iz; dXc[5] = -(dv_dx * x + dv_dy * y) * iz;
+  if (dIntr) {
+    const r4 = r2 * r2;
+    // u = fx xd + s yd + cx, v = fy yd + cy
+    dIntr[0] = xd; dIntr[1] = 0; dIntr[2] = 1; dIntr[3] = 0;
+    dIntr[9] = 0; dIntr[10] = yd; dIntr[11] = 0; dIntr[12] = 1;
+    const dxd = [x * r2, x * r4, 2 * x * y, r2 + 2 * x * x, x * r4 * r2];
+    const dyd = [y * r2, y * r4, r2 + 2 * y * y, 2 * x * y, y * r4 * r2];
+    for (let k = 0; k < 5; k++) {
+      dIntr[4 + k] = fx * dxd[k] + s * dyd[k];
+      dIntr[13 + k] = fy * dyd[k];
+    }
+  }
+  return true;
+}

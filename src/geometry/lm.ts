@@ -49,8 +49,8 @@ export interface LMResult {
   rms: number;
 }
 
-/** ρ(s) for s = r², and its derivative ρ'(s), as used by IRLS-style weighting. */
-function lossValue(loss: RobustLoss, s: number, c2: number): [number, number] {
+/** ρ(s) for s = r², and its derivative ρ'(s), as used by IRLS-style weighting. Exported for block solvers. */
+export function lossValue(loss: RobustLoss, s: number, c2: number): [number, number] {
   switch (loss) {
     case 'linear':
       return [s, 1];

@@ -80,3 +80,33 @@ export function orthonormalize(M: Mat3, out: Mat3 = new Float64Array(9)): Mat3 {
   out.set(X);
   return out;
 }
+
+/**
+ * d(R(r)·X)/dr, 3x3 row-major, for a Rodrigues vector r: −R [X]× J_r(r), with J_r the right Jacobian of SO(3).
+ * Lets LM problems parameterised by Rodrigues vectors use analytic Jacobians.
+ */
+export function rodriguesPointJacobian(rx: number, ry: number, rz: number, X: ArrayLike<number>, out: Float64Array = new Float64Array(9)): Float64Array {
+  const R = rodriguesToMatrix(rx, ry, rz);
+  const th2 = rx * rx + ry * ry + rz * rz;
+  const th = Math.sqrt(th2);
+  let a: number, b: number;
+  if (th < 1e-6) {
+    a = 0.5 - th2 / 24;
+    b = 1 / 6 - th2 / 120;
+  } else {
+    a = (1 - Math.cos(th)) / th2;
+    b = (th - Math.sin(th)) / (th2 * th);
+  }
+  // J_r = I − a [r]× + b [r]×²
+  const S = [0, -rz, ry, rz, 0, -rx, -ry, rx, 0];
+  const S2 = new Float64Array(9);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) S2[i * 3 + j] = S[i * 3] * S[j] + S[i * 3 + 1] * S[3 + j] + S[i * 3 + 2] * S[6 + j];
+  const Jr = new Float64Array(9);
+  for (let k = 0; k < 9; k++) Jr[k] = (k % 4 === 0 ? 1 : 0) - a * S[k] + b * S2[k];
+  const Xs = [0, -X[2], X[1], X[2], 0, -X[0], -X[1], X[0], 0];
+  // M = [X]× J_r, out = −R M
+  const M = new Float64Array(9);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) M[i * 3 + j] = Xs[i * 3] * Jr[j] + Xs[i * 3 + 1] * Jr[3 + j] + Xs[i * 3 + 2] * Jr[6 + j];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out[i * 3 + j] = -(R[i * 3] * M[j] + R[i * 3 + 1] * M[3 + j] + R[i * 3 + 2] * M[6 + j]);
+  return out;
+}

@@ -1,0 +1,32 @@
+/** A small seeded generator (mulberry32) so simulated noise is reproducible in tests and across reloads. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  uniform(): number;
+  /** Standard normal (Box–Muller). */
+  normal(): number;
+}
+
+export function makeRng(seed: number): Rng {
+  let s = seed >>> 0;
+  let spare: number | null = null;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = () => {
+    if (spare !== null) {
+      const v = spare;
+      spare = null;
+      return v;
+    }
+    let u = 0;
+    while (u <= 1e-12) u = uniform();
+    const r = Math.sqrt(-2 * Math.log(u)), th = 2 * Math.PI * uniform();
+    spare = r * Math.sin(th);
+    return r * Math.cos(th);
+  };
+  return { uniform, normal };
+}

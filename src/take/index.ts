@@ -1,0 +1,2 @@
+export * from './take';
+export { cameraSchema, headerSchema, frameSchema } from './schema';

@@ -1,0 +1,64 @@
+/**
+ * Small deterministic helpers for tests and benchmarks: a seeded random generator, a ring rig and a standing
+ * COCO-17 pose. Not used by the app at run time.
+ */
+import { lookAtCamera, projectPoint, type Camera } from '../geometry/camera';
+import { NUM_JOINTS } from '../keypoints/coco17';
+
+/** Mulberry32: tiny, seedable, good enough for tests. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12), v = rand();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** n cameras on a circle of `radius` at `height`, looking at (0, 1, 0); Y up. */
+export function ringRig(n: number, radius = 3.5, height = 1.8, opts: { width?: number; height?: number; hfovDeg?: number; dist?: number[] } = {}): Camera[] {
+  return Array.from({ length: n }, (_, i) => {
+    const a = (2 * Math.PI * i) / n;
+    return lookAtCamera({
+      name: `cam${String(i + 1).padStart(2, '0')}`,
+      width: opts.width ?? 1280,
+      height: opts.height ?? 720,
+      hfovDeg: opts.hfovDeg ?? 60,
+      eye: [radius * Math.sin(a), height, radius * Math.cos(a)],
+      target: [0, 1, 0],
+      dist: opts.dist,
+    });
+  });
+}
+
+/** A standing person facing +z, feet on y = 0 (metres), COCO-17 order. */
+export function standingPose(): Float64Array {
+  // prettier-ignore
+  return new Float64Array([
+    0, 1.62, 0.08,  0.03, 1.66, 0.06,  -0.03, 1.66, 0.06,  0.07, 1.63, 0,  -0.07, 1.63, 0,
+    0.19, 1.42, 0,  -0.19, 1.42, 0,  0.22, 1.14, 0.02,  -0.22, 1.14, 0.02,  0.24, 0.88, 0.06,  -0.24, 0.88, 0.06,
+    0.1, 0.92, 0,  -0.1, 0.92, 0,  0.11, 0.5, 0.02,  -0.11, 0.5, 0.02,  0.11, 0.08, -0.02,  -0.11, 0.08, -0.02,
+  ]);
+}
+
+/** Projects a pose into each camera as COCO-17 [x, y, score] views, with optional Gaussian pixel noise. */
+export function projectPose(cameras: readonly Camera[], joints: Float64Array, noisePx = 0, rand = seededRandom(1), score = 0.9): Float32Array[] {
+  const px = new Float64Array(2);
+  return cameras.map((cam) => {
+    const v = new Float32Array(NUM_JOINTS * 3);
+    for (let j = 0; j < NUM_JOINTS; j++) {
+      projectPoint(cam, joints[3 * j], joints[3 * j + 1], joints[3 * j + 2], px);
+      v[3 * j] = px[0] + noisePx * gaussian(rand);
+      v[3 * j + 1] = px[1] + noisePx * gaussian(rand);
+      v[3 * j + 2] = score;
+    }
+    return v;
+  });
+}

@@ -1,0 +1,2 @@
+export * from './triangulate';
+export * from './methods';

@@ -1,0 +1,285 @@
+/**
+ * Triangulation of COCO-17 joints from N ≥ 2 calibrated views.
+ *
+ * - DLT: the linear estimate, each view's two equations weighted by the detector's score.
+ * - Robust: hypotheses from every pair of views, the one with the largest score-weighted inlier support wins
+ *   (inlier = reprojection error below a threshold), re-estimated on its inliers and refined by minimising the
+ *   score-weighted reprojection error in pixels (Levenberg–Marquardt with a Huber loss), then any view still
+ *   beyond the threshold is dropped while ≥ 2 remain.
+ *
+ * A joint seen by fewer than 2 usable views, or whose estimate lies behind a camera, gets no estimate.
+ */
+import { depthOf, pixelToNormalized, projectPoint, type Camera } from '../geometry/camera';
+import { levenbergMarquardt } from '../geometry/lm';
+import { symmetricEigen } from '../geometry/linalg';
+import { NUM_JOINTS } from '../keypoints/coco17';
+import type { FrameViews, Pose3D } from '../fusion/types';
+
+export interface TriangulationOptions {
+  /** Views whose joint score is below this are ignored. */
+  minScore: number;
+  /** Inlier threshold as a fraction of the image diagonal … */
+  inlierFraction: number;
+  /** … but never below this many pixels. */
+  inlierMinPx: number;
+  /** Refine the robust estimate by minimising reprojection error. */
+  refine: boolean;
+}
+
+export const defaultTriangulationOptions: TriangulationOptions = {
+  minScore: 0.05,
+  inlierFraction: 0.015,
+  inlierMinPx: 8,
+  refine: true,
+};
+
+/** Per-camera quantities reused for every joint of every frame. */
+export interface PreparedRig {
+  cameras: readonly Camera[];
+  /** [R | t] per camera, 3x4 row-major. */
+  P: Float64Array[];
+  /** Inlier threshold per camera in pixels. */
+  thresholdPx: Float64Array;
+}
+
+export function prepareRig(cameras: readonly Camera[], opts: TriangulationOptions = defaultTriangulationOptions): PreparedRig {
+  return {
+    cameras,
+    P: cameras.map((c) => {
+      const P = new Float64Array(12);
+      for (let i = 0; i < 3; i++) {
+        P[4 * i] = c.R[3 * i]; P[4 * i + 1] = c.R[3 * i + 1]; P[4 * i + 2] = c.R[3 * i + 2]; P[4 * i + 3] = c.t[i];
+      }
+      return P;
+    }),
+    thresholdPx: Float64Array.from(cameras, (c) => Math.max(opts.inlierMinPx, opts.inlierFraction * Math.hypot(c.width, c.height))),
+  };
+}
+
+/** One view's observation of a joint. */
+export interface Observation {
+  view: number;
+  /** Raw (distorted) pixel. */
+  u: number;
+  v: number;
+  /** Ideal normalised coordinates. */
+  x: number;
+  y: number;
+  weight: number;
+}
+
+const ata = new Float64Array(16);
+const row = new Float64Array(4);
+
+function addRow(w: number): void {
+  const n = Math.hypot(row[0], row[1], row[2], row[3]);
+  if (n === 0) return;
+  const s = w / n;
+  for (let a = 0; a < 4; a++) {
+    const ra = row[a] * s;
+    for (let b = a; b < 4; b++) ata[4 * a + b] += ra * row[b] * s;
+  }
+}
+
+/**
+ * Weighted linear triangulation of one joint from the observations at the given indices. Writes the point to
+ * out and returns true, or false when the system is degenerate or the point lies at infinity.
+ */
+export function dltPoint(rig: PreparedRig, obs: readonly Observation[], out: Float64Array, subset?: readonly number[]): boolean {
+  ata.fill(0);
+  const idx = subset ?? obs.map((_, i) => i);
+  if (idx.length < 2) return false;
+  for (const i of idx) {
+    const o = obs[i];
+    const P = rig.P[o.view];
+    for (let k = 0; k < 4; k++) row[k] = o.x * P[8 + k] - P[k];
+    addRow(o.weight);
+    for (let k = 0; k < 4; k++) row[k] = o.y * P[8 + k] - P[4 + k];
+    addRow(o.weight);
+  }
+  for (let a = 0; a < 4; a++) for (let b = 0; b < a; b++) ata[4 * a + b] = ata[4 * b + a];
+  const { values, vectors } = symmetricEigen(ata, 4);
+  // A well-posed joint has a one-dimensional null space; a second tiny eigenvalue means parallel rays.
+  if (values[1] <= 1e-12 * Math.max(values[3], 1e-300)) return false;
+  const w = vectors[12];
+  if (Math.abs(w) < 1e-12) return false;
+  out[0] = vectors[0] / w;
+  out[1] = vectors[4] / w;
+  out[2] = vectors[8] / w;
+  return Number.isFinite(out[0]) && Number.isFinite(out[1]) && Number.isFinite(out[2]);
+}
+
+const proj = new Float64Array(2);
+
+/** Pixel reprojection error of a point in one observation's view; Infinity when behind the camera. */
+export function reprojectionError(rig: PreparedRig, o: Observation, X: ArrayLike<number>): number {
+  if (!projectPoint(rig.cameras[o.view], X[0], X[1], X[2], proj)) return Infinity;
+  return Math.hypot(proj[0] - o.u, proj[1] - o.v);
+}
+
+function inFrontOfAll(rig: PreparedRig, obs: readonly Observation[], subset: readonly number[], X: Float64Array): boolean {
+  for (const i of subset) if (!(depthOf(rig.cameras[obs[i].view], X[0], X[1], X[2]) > 0)) return false;
+  return true;
+}
+
+/** Minimises the score-weighted pixel reprojection error over the subset, starting from X (in place). */
+function refinePoint(rig: PreparedRig, obs: readonly Observation[], subset: readonly number[], X: Float64Array, huberPx: number): void {
+  const res = levenbergMarquardt(
+    {
+      nParams: 3,
+      nResiduals: 2 * subset.length,
+      residuals(p, r) {
+        subset.forEach((i, k) => {
+          const o = obs[i];
+          const sw = Math.sqrt(o.weight);
+          if (!projectPoint(rig.cameras[o.view], p[0], p[1], p[2], proj)) {
+            r[2 * k] = r[2 * k + 1] = 1e6;
+            return;
+          }
+          r[2 * k] = sw * (proj[0] - o.u);
+          r[2 * k + 1] = sw * (proj[1] - o.v);
+        });
+      },
+    },
+    X,
+    { maxIterations: 10, loss: 'huber', lossScale: huberPx, costTolerance: 1e-10 },
+  );
+  if (res.params.every(Number.isFinite)) X.set(res.params);
+}
+
+export interface JointEstimate {
+  ok: boolean;
+  /** Views used in the final estimate (bit i = view i). */
+  inlierMask: number;
+  /** Mean pixel reprojection error over the used views. */
+  meanErrorPx: number;
+}
+
+const cand = new Float64Array(3);
+
+/** Robust estimate of one joint; see the file comment. */
+export function robustPoint(rig: PreparedRig, obs: readonly Observation[], out: Float64Array, opts: TriangulationOptions): JointEstimate {
+  const n = obs.length;
+  const fail: JointEstimate = { ok: false, inlierMask: 0, meanErrorPx: NaN };
+  if (n < 2) return fail;
+  let best: number[] = [];
+  if (n === 2) {
+    best = [0, 1];
+  } else {
+    let bestSupport = -1, bestErr = Infinity;
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        if (!dltPoint(rig, obs, cand, [a, b])) continue;
+        if (!inFrontOfAll(rig, obs, [a, b], cand)) continue;
+        const inl: number[] = [];
+        let support = 0, err = 0;
+        for (let i = 0; i < n; i++) {
+          const e = reprojectionError(rig, obs[i], cand);
+          if (e < rig.thresholdPx[obs[i].view]) {
+            inl.push(i);
+            support += obs[i].weight;
+            err += e * obs[i].weight;
+          }
+        }
+        if (inl.length < 2) continue;
+        if (support > bestSupport + 1e-9 || (Math.abs(support - bestSupport) <= 1e-9 && err < bestErr)) {
+          bestSupport = support;
+          bestErr = err;
+          best = inl;
+        }
+      }
+    }
+    if (best.length < 2) return fail;
+  }
+  if (!dltPoint(rig, obs, out, best) || !inFrontOfAll(rig, obs, best, out)) return fail;
+  let used = best;
+  for (let pass = 0; pass < 3; pass++) {
+    if (opts.refine) refinePoint(rig, obs, used, out, 0.5 * rig.thresholdPx[obs[used[0]].view]);
+    if (used.length <= 2) break;
+    // Drop the worst view while it is beyond its threshold and more than two remain.
+    let worst = -1, worstRatio = 1;
+    for (const i of used) {
+      const ratio = reprojectionError(rig, obs[i], out) / rig.thresholdPx[obs[i].view];
+      if (ratio > worstRatio) {
+        worstRatio = ratio;
+        worst = i;
+      }
+    }
+    if (worst < 0) break;
+    used = used.filter((i) => i !== worst);
+    if (!dltPoint(rig, obs, out, used)) return fail;
+  }
+  if (!inFrontOfAll(rig, obs, used, out)) return fail;
+  let mask = 0, errSum = 0;
+  for (const i of used) {
+    mask |= 1 << obs[i].view;
+    errSum += reprojectionError(rig, obs[i], out);
+  }
+  return { ok: true, inlierMask: mask, meanErrorPx: errSum / used.length };
+}
+
+const normScratch = new Float64Array(2);
+
+/** The usable observations of joint j: views with a finite detection scored ≥ minScore that undistort. */
+export function gatherObservations(rig: PreparedRig, views: FrameViews, j: number, minScore: number, out: Observation[] = []): Observation[] {
+  out.length = 0;
+  const nv = Math.min(views.length, rig.cameras.length);
+  for (let v = 0; v < nv; v++) {
+    const kp = views[v];
+    if (!kp) continue;
+    const u = kp[3 * j], w = kp[3 * j + 1], s = kp[3 * j + 2];
+    if (!(s >= minScore) || !Number.isFinite(u) || !Number.isFinite(w)) continue;
+    if (!pixelToNormalized(rig.cameras[v], u, w, normScratch)) continue;
+    out.push({ view: v, u, v: w, x: normScratch[0], y: normScratch[1], weight: Math.min(s, 1) });
+  }
+  return out;
+}
+
+export interface TriangulatedPose extends Pose3D {
+  /** Per joint: views used (bitmask) and mean reprojection error in px (NaN-free: 0 where invalid). */
+  inlierMask: Uint32Array;
+  reprojErrorPx: Float64Array;
+}
+
+/**
+ * Triangulates a whole COCO-17 pose. Returns null when no joint could be estimated. `method` 'dlt' is the plain
+ * weighted linear estimate over all usable views; 'robust' is the outlier-rejecting, refined variant.
+ */
+export function triangulatePose(
+  rig: PreparedRig,
+  views: FrameViews,
+  method: 'dlt' | 'robust',
+  opts: TriangulationOptions = defaultTriangulationOptions,
+): TriangulatedPose | null {
+  const joints = new Float64Array(NUM_JOINTS * 3);
+  const valid = new Uint8Array(NUM_JOINTS);
+  const inlierMask = new Uint32Array(NUM_JOINTS);
+  const reprojErrorPx = new Float64Array(NUM_JOINTS);
+  const obs: Observation[] = [];
+  const X = new Float64Array(3);
+  let any = false;
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    gatherObservations(rig, views, j, opts.minScore, obs);
+    if (obs.length < 2) continue;
+    if (method === 'dlt') {
+      const all = obs.map((_, i) => i);
+      if (!dltPoint(rig, obs, X) || !inFrontOfAll(rig, obs, all, X)) continue;
+      let err = 0, mask = 0;
+      for (const o of obs) {
+        err += reprojectionError(rig, o, X);
+        mask |= 1 << o.view;
+      }
+      inlierMask[j] = mask;
+      reprojErrorPx[j] = err / obs.length;
+    } else {
+      const est = robustPoint(rig, obs, X, opts);
+      if (!est.ok) continue;
+      inlierMask[j] = est.inlierMask;
+      reprojErrorPx[j] = est.meanErrorPx;
+    }
+    joints.set(X, 3 * j);
+    valid[j] = 1;
+    any = true;
+  }
+  return any ? { joints, valid, inlierMask, reprojErrorPx } : null;
+}

@@ -1,0 +1,1 @@
+"""Parallax lifter training: mocap readers, pose bank, synthetic multi-view samples, model and export."""
