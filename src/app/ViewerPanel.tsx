@@ -1,4 +1,87 @@
-/** The 3D view: both fused skeletons, the cameras' frustums, the floor. */
+import { useEffect, useRef, useState } from 'react';
+import { ParallaxView, DEFAULT_VIEW, type ViewSettings } from '../viewer/scene';
+import { METHOD_COLORS, METHOD_LABELS, DISAGREE_COLOR } from '../viewer/styles';
+import { bus } from './bus';
+import { pipeline, type LifterState } from './pipeline';
+import './panels.css';
+
+/** The running view, for the numbers panel (render time) and tests. */
+export let activeView: ParallaxView | null = null;
+
+function useLifterState(): LifterState {
+  const [s, set] = useState<LifterState>(pipeline.lifterState.latest() ?? { state: 'loading' });
+  useEffect(() => pipeline.lifterState.subscribe(set), []);
+  return s;
+}
+
+/** The 3D view: both fused skeletons, the truth, the cameras' frustums, the floor; settings in a bar above it. */
 export function ViewerPanel() {
-  return <section className="viewer-panel" data-testid="viewer-panel" aria-label="3D view" />;
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<ParallaxView | null>(null);
+  const lifter = useLifterState();
+  const [settings, setSettings] = useState<ViewSettings>(DEFAULT_VIEW);
+
+  useEffect(() => {
+    const v = new ParallaxView(host.current!, { fused: () => bus.fused.latest(), cameras: () => bus.cameras.latest() });
+    view.current = v;
+    activeView = v;
+    (window as unknown as { __parallaxView?: ParallaxView }).__parallaxView = v;
+    return () => {
+      v.dispose();
+      if (activeView === v) activeView = null;
+      view.current = null;
+    };
+  }, []);
+
+  // Without a lifter the comparison falls back to DLT vs robust triangulation, so the view still compares two methods.
+  useEffect(() => {
+    setSettings((s) =>
+      lifter.state === 'ready'
+        ? { ...s, compare: ['lifter', 'robust'], visible: { ...s.visible, lifter: true, dlt: false } }
+        : { ...s, compare: ['dlt', 'robust'], visible: { ...s.visible, lifter: false, dlt: true } },
+    );
+  }, [lifter.state]);
+
+  useEffect(() => view.current?.setSettings(settings), [settings]);
+
+  const set = <K extends keyof ViewSettings>(k: K, v: ViewSettings[K]) => setSettings((s) => ({ ...s, [k]: v }));
+  const toggleMethod = (id: string) => setSettings((s) => ({ ...s, visible: { ...s.visible, [id]: !s.visible[id] } }));
+
+  return (
+    <section className="viewer-panel" data-testid="viewer-panel" aria-label="3D view">
+      <div className="viewer-bar">
+        <div className="legend" data-testid="legend" aria-label="Legend">
+          {(['lifter', 'robust', 'dlt'] as const).map((id) => (
+            <label key={id} className="legend-item" data-testid={`legend-${id}`} title={id === 'lifter' && lifter.state === 'unavailable' ? lifter.reason : undefined}>
+              <input type="checkbox" checked={!!settings.visible[id]} disabled={id === 'lifter' && lifter.state !== 'ready'} onChange={() => toggleMethod(id)} />
+              <span className="swatch" style={{ background: METHOD_COLORS[id] }} />
+              {METHOD_LABELS[id]}
+              {id === 'lifter' && lifter.state === 'unavailable' && <em data-testid="lifter-unavailable"> unavailable</em>}
+              {id === 'lifter' && lifter.state === 'loading' && <em> loading…</em>}
+            </label>
+          ))}
+          <label className="legend-item" data-testid="legend-gt">
+            <input type="checkbox" checked={settings.showTruth} onChange={(e) => set('showTruth', e.target.checked)} />
+            <span className="swatch thin" style={{ background: METHOD_COLORS.gt }} />
+            {METHOD_LABELS.gt}
+          </label>
+          <span className="legend-item" title="Joints where the compared methods disagree by more than the threshold; hover one for the distance">
+            <span className="swatch round" style={{ background: DISAGREE_COLOR }} />
+            &gt;
+            <input className="num" type="number" min={1} max={50} value={settings.thresholdCm} aria-label="disagreement threshold (cm)" onChange={(e) => set('thresholdCm', Math.max(1, Number(e.target.value) || 1))} />
+            cm apart
+          </span>
+        </div>
+        <div className="view-opts">
+          <select aria-label="layout" data-testid="layout" value={settings.layout} onChange={(e) => set('layout', e.target.value as ViewSettings['layout'])}>
+            <option value="overlay">overlaid</option>
+            <option value="side">side by side</option>
+          </select>
+          <label><input type="checkbox" checked={settings.follow} onChange={(e) => set('follow', e.target.checked)} /> follow</label>
+          <label><input type="checkbox" data-testid="trails" checked={settings.trails} onChange={(e) => set('trails', e.target.checked)} /> trails</label>
+        </div>
+      </div>
+      <div className="viewer-host" ref={host} />
+    </section>
+  );
 }

@@ -4,23 +4,9 @@
  */
 import { lookAtCamera, projectPoint, type Camera } from '../geometry/camera';
 import { NUM_JOINTS } from '../keypoints/coco17';
+import { gaussian, seededRandom } from '../util/random';
 
-/** Mulberry32: tiny, seedable, good enough for tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-12), v = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+export { gaussian, seededRandom };
 
 /** n cameras on a circle of `radius` at `height`, looking at (0, 1, 0); Y up. */
 export function ringRig(n: number, radius = 3.5, height = 1.8, opts: { width?: number; height?: number; hfovDeg?: number; dist?: number[] } = {}): Camera[] {

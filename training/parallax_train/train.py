@@ -37,6 +37,7 @@ class TrainConfig:
     conf_weight: float = 5.0
     p_scores_one: float = 0.15  # detectors without confidences: every detected joint scored 1
     p_no_face: float = 0.10  # detectors without face keypoints
+    log_every: int = 100
     val_every: int = 1000
     val_samples: int = 256
     val_views: tuple = (2, 3, 4, 6, 8)
@@ -128,9 +129,10 @@ def train(cfg: TrainConfig, batch_fn: BatchFn, log: Callable[[str], None] = prin
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        run_loss.append(float(mpjpe))
-        if (step + 1) % 100 == 0:
-            log(f'step {step + 1}/{cfg.steps} train MPJPE {np.mean(run_loss):.1f} mm conf {float(conf):.3f} '
+        run_loss.append((float(loss.detach()), float(mpjpe.detach())))
+        if (step + 1) % cfg.log_every == 0:
+            rl = np.mean(run_loss, axis=0)
+            log(f'step {step + 1}/{cfg.steps} loss {rl[0]:.2f} train MPJPE {rl[1]:.1f} mm conf {float(conf.detach()):.3f} '
                 f'lr {opt.param_groups[0]["lr"]:.2e} {(time.time() - t0) / 60:.1f} min')
             run_loss = []
         if (step + 1) % cfg.val_every == 0 or step + 1 == cfg.steps:

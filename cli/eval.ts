@@ -1,0 +1,75 @@
+/**
+ * npm run eval -- <take.json> [more takes] [--views 2,3,4] [--methods dlt,robust] [--max-subsets N] [--json out.json]
+ *
+ * Scores every 3D method on each take against its ground truth, per number of views used.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseTake, TakeError } from '../src/take/take';
+import { evaluateTake, formatTable, type EvalRow } from '../src/eval/evaluate';
+import { ALL_METHOD_IDS, createMethods } from '../src/eval/methods';
+
+const usage = `usage: npm run eval -- <take.json> [more takes] [--views 2,3,4] [--methods ${ALL_METHOD_IDS.join(',')}] [--max-subsets 10] [--json out.json]`;
+
+function parseIntList(s: string, flag: string): number[] {
+  const out = s.split(',').map((x) => Number(x.trim()));
+  if (out.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${flag}: expected a comma-separated list of positive integers, got "${s}"`);
+  return out;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      views: { type: 'string' },
+      methods: { type: 'string' },
+      'max-subsets': { type: 'string', default: '10' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const viewCounts = values.views ? parseIntList(values.views, '--views') : undefined;
+  const maxSubsets = parseIntList(values['max-subsets']!, '--max-subsets')[0];
+  const methods = await createMethods(values.methods ? values.methods.split(',').map((s) => s.trim()) : undefined);
+  const report: { take: string; frames: number; cameras: string[]; rows: EvalRow[] }[] = [];
+  let failed = 0;
+  for (const file of positionals) {
+    let take;
+    try {
+      take = parseTake(readFileSync(file, 'utf8'));
+    } catch (e) {
+      failed++;
+      console.error(`${file}: ${e instanceof TakeError ? e.message : `cannot read: ${(e as Error).message}`}`);
+      continue;
+    }
+    const gtFrames = take.frames.filter((f) => f.gt).length;
+    console.log(`\n${file}: ${take.frames.length} frames (${gtFrames} with ground truth), cameras ${take.cameras.map((c) => c.name).join(', ')}`);
+    if (gtFrames === 0) {
+      console.log('  no ground truth in this take: nothing to score');
+      report.push({ take: file, frames: take.frames.length, cameras: take.cameras.map((c) => c.name), rows: [] });
+      continue;
+    }
+    const rows = await evaluateTake(take, methods, { viewCounts, maxSubsets });
+    console.log(formatTable(rows));
+    report.push({ take: file, frames: take.frames.length, cameras: take.cameras.map((c) => c.name), rows });
+  }
+  for (const m of methods) m.dispose?.();
+  if (values.json) {
+    writeFileSync(values.json, JSON.stringify({ methods: methods.map((m) => m.id), takes: report }, null, 2));
+    console.log(`\nwrote ${values.json}`);
+  }
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`eval: ${(e as Error).message}\n${usage}`);
+    process.exit(2);
+  },
+);

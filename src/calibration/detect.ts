@@ -1,0 +1,419 @@
+/**
+ * Checkerboard detector of our own (the OpenCV.js builds have no findChessboardCorners).
+ *
+ * 1. Adaptive threshold on a downscaled copy (local mean over a window wider than a square: robust to uneven light).
+ * 2. Erode the black mask so diagonally touching black squares separate, then 4-connected components.
+ * 3. Keep components shaped like convex quadrilaterals; link quads whose corners nearly meet (diagonal neighbours).
+ * 4. Breadth-first labelling of the quad graph on an integer lattice: two quads that share a corner are diagonal
+ *    squares, and image orientation is preserved, so every inner corner gets a lattice coordinate.
+ * 5. Accept only an exact cols × rows lattice (a cut or different board is "not found"), order it with the
+ *    colour rule below, refine every corner to sub-pixel on the full-resolution image, and check the grid is smooth.
+ *
+ * Ordering rule (resolves the 180° symmetry): corner 0 is the corner whose outer diagonal square is black and the
+ * board's x axis runs along `cols`. When cols + rows is even both ends look alike; then corner 0 is the one nearest
+ * the image's top-left.
+ */
+import { downscale, type GrayImage } from './image';
+import { refineCorner } from './subpix';
+
+export interface DetectOptions {
+  /** The downscaled working copy's longer side stays at or below this (pixels). */
+  maxWorkingSide: number;
+  /** Largest half-window of the sub-pixel refinement, full-resolution pixels (OpenCV's winSize). */
+  maxRefineHalfWindow: number;
+  /** Stop after the first threshold/erosion attempt (live preview: cheapest on frames without a board). */
+  fast: boolean;
+}
+
+export const defaultDetectOptions: DetectOptions = { maxWorkingSide: 1000, maxRefineHalfWindow: 11, fast: false };
+
+interface Quad {
+  /** 4 corners, x y interleaved, working-image pixels, clockwise on screen. */
+  p: Float64Array;
+  cx: number;
+  cy: number;
+  side: number;
+  /** Linked (quad index, corner index) per corner, −1 when unlinked. */
+  linkQ: Int32Array;
+  linkC: Int8Array;
+}
+
+/** Corners (x, y interleaved, full-resolution pixels, index r·cols + c) or null when the board is not found. */
+export function detectCheckerboard(img: GrayImage, cols: number, rows: number, options: Partial<DetectOptions> = {}): Float64Array | null {
+  const o = { ...defaultDetectOptions, ...options };
+  const factor = Math.max(1, Math.ceil(Math.max(img.width, img.height) / o.maxWorkingSide));
+  const work = downscale(img, factor);
+  const w = work.width, h = work.height;
+  const integral = integralImage(work);
+  const minSide = Math.min(w, h);
+  const blackNeeded = expectedBlackSquares(cols, rows);
+  const attempts: Array<[number, number]> = [
+    [Math.max(5, Math.round(minSide / 6)), 1],
+    [Math.max(5, Math.round(minSide / 6)), 2],
+    [Math.max(4, Math.round(minSide / 14)), 1],
+    [Math.max(5, Math.round(minSide / 6)), 0],
+    [Math.max(5, Math.round(minSide / 6)), 3],
+    [Math.max(4, Math.round(minSide / 14)), 2],
+  ];
+  const black = new Uint8Array(w * h);
+  const eroded = new Uint8Array(w * h);
+  for (let a = 0; a < (o.fast ? 2 : attempts.length); a++) {
+    const [half, erosion] = attempts[a];
+    adaptiveThreshold(work, integral, half, black);
+    erode(black, w, h, erosion, eroded);
+    const quads = findQuads(eroded, w, h, erosion);
+    if (quads.length < blackNeeded) continue;
+    linkQuads(quads, erosion);
+    const lattice = labelLattice(quads, cols, rows);
+    if (!lattice) continue;
+    const corners = new Float64Array(cols * rows * 2);
+    for (let k = 0; k < cols * rows; k++) {
+      corners[2 * k] = lattice[2 * k] * factor + (factor - 1) / 2;
+      corners[2 * k + 1] = lattice[2 * k + 1] * factor + (factor - 1) / 2;
+    }
+    if (refineAndCheck(img, corners, cols, rows, o.maxRefineHalfWindow)) return corners;
+  }
+  return null;
+}
+
+/** Black squares of a board with cols × rows inner corners that take part in at least one inner corner. */
+function expectedBlackSquares(cols: number, rows: number): number {
+  return Math.floor(((cols + 1) * (rows + 1)) / 2) - 2;
+}
+
+function integralImage(img: GrayImage): Float64Array {
+  const w = img.width, h = img.height, W = w + 1;
+  const s = new Float64Array(W * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += img.data[y * w + x];
+      s[(y + 1) * W + x + 1] = s[y * W + x + 1] + row;
+    }
+  }
+  return s;
+}
+
+function adaptiveThreshold(img: GrayImage, s: Float64Array, half: number, out: Uint8Array): void {
+  const w = img.width, h = img.height, W = w + 1;
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - half), y1 = Math.min(h, y + half + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - half), x1 = Math.min(w, x + half + 1);
+      const sum = s[y1 * W + x1] - s[y0 * W + x1] - s[y1 * W + x0] + s[y0 * W + x0];
+      const mean = sum / ((y1 - y0) * (x1 - x0));
+      out[y * w + x] = img.data[y * w + x] < mean - 2 ? 1 : 0;
+    }
+  }
+}
+
+/** Square-window binary erosion of the black mask (outside the image counts as white). */
+function erode(src: Uint8Array, w: number, h: number, r: number, out: Uint8Array): void {
+  if (r === 0) {
+    out.set(src);
+    return;
+  }
+  const tmp = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let run = 0;
+    const row = y * w;
+    // run = length of the black run ending at x; a pixel stays black when the window [x−r, x+r] is all black.
+    const runs = new Int32Array(w);
+    for (let x = 0; x < w; x++) runs[x] = run = src[row + x] ? run + 1 : 0;
+    for (let x = 0; x < w; x++) tmp[row + x] = x + r < w && runs[x + r] >= 2 * r + 1 ? 1 : 0;
+  }
+  const runs = new Int32Array(h);
+  for (let x = 0; x < w; x++) {
+    let run = 0;
+    for (let y = 0; y < h; y++) runs[y] = run = tmp[y * w + x] ? run + 1 : 0;
+    for (let y = 0; y < h; y++) out[y * w + x] = y + r < h && runs[y + r] >= 2 * r + 1 ? 1 : 0;
+  }
+}
+
+function findQuads(mask: Uint8Array, w: number, h: number, erosion: number): Quad[] {
+  const label = new Int32Array(w * h);
+  const stack = new Int32Array(w * h);
+  const pixels = new Int32Array(w * h);
+  const quads: Quad[] = [];
+  const maxArea = (w * h) / 6;
+  const margin = erosion + 1;
+  let next = 0;
+  for (let start = 0; start < w * h; start++) {
+    if (!mask[start] || label[start]) continue;
+    next++;
+    let sp = 0, n = 0, touches = false;
+    stack[sp++] = start;
+    label[start] = next;
+    while (sp > 0) {
+      const i = stack[--sp];
+      pixels[n++] = i;
+      const x = i % w, y = (i - x) / w;
+      if (x < margin || y < margin || x >= w - margin || y >= h - margin) touches = true;
+      if (x > 0 && mask[i - 1] && !label[i - 1]) { label[i - 1] = next; stack[sp++] = i - 1; }
+      if (x < w - 1 && mask[i + 1] && !label[i + 1]) { label[i + 1] = next; stack[sp++] = i + 1; }
+      if (y > 0 && mask[i - w] && !label[i - w]) { label[i - w] = next; stack[sp++] = i - w; }
+      if (y < h - 1 && mask[i + w] && !label[i + w]) { label[i + w] = next; stack[sp++] = i + w; }
+    }
+    if (touches || n < 9 || n > maxArea) continue;
+    const q = fitQuad(pixels, n, w);
+    if (q) quads.push(q);
+  }
+  return quads;
+}
+
+/** The quadrilateral through a blob's extreme points, or null when the blob is not quad-shaped. */
+function fitQuad(pixels: Int32Array, n: number, w: number): Quad | null {
+  let cx = 0, cy = 0;
+  for (let k = 0; k < n; k++) {
+    const i = pixels[k];
+    cx += i % w;
+    cy += Math.floor(i / w);
+  }
+  cx /= n;
+  cy /= n;
+  const far = (fx: number, fy: number): number => {
+    let best = -1, bi = 0;
+    for (let k = 0; k < n; k++) {
+      const i = pixels[k];
+      const dx = (i % w) - fx, dy = Math.floor(i / w) - fy;
+      const d = dx * dx + dy * dy;
+      if (d > best) { best = d; bi = i; }
+    }
+    return bi;
+  };
+  const i0 = far(cx, cy);
+  const x0 = i0 % w, y0 = Math.floor(i0 / w);
+  const i2 = far(x0, y0);
+  const x2 = i2 % w, y2 = Math.floor(i2 / w);
+  // Extreme points on each side of the diagonal p0–p2.
+  let maxPos = 0, maxNeg = 0, i1 = -1, i3 = -1;
+  const ux = x2 - x0, uy = y2 - y0;
+  for (let k = 0; k < n; k++) {
+    const i = pixels[k];
+    const d = ux * (Math.floor(i / w) - y0) - uy * ((i % w) - x0);
+    if (d > maxPos) { maxPos = d; i1 = i; }
+    if (d < maxNeg) { maxNeg = d; i3 = i; }
+  }
+  if (i1 < 0 || i3 < 0) return null;
+  // d > 0 is clockwise on screen (y down) after p0 when walking p0 → p1 → p2 → p3? Order so the shoelace area is positive.
+  const p = new Float64Array([x0, y0, i3 % w, Math.floor(i3 / w), x2, y2, i1 % w, Math.floor(i1 / w)]);
+  let area2 = 0, perim = 0, minSide = Infinity, maxSide = 0;
+  for (let k = 0; k < 4; k++) {
+    const a = k * 2, b = ((k + 1) % 4) * 2;
+    area2 += p[a] * p[b + 1] - p[b] * p[a + 1];
+    const s = Math.hypot(p[b] - p[a], p[b + 1] - p[a + 1]);
+    perim += s;
+    minSide = Math.min(minSide, s);
+    maxSide = Math.max(maxSide, s);
+  }
+  if (area2 < 0) {
+    // swap p1 and p3
+    const t0 = p[2], t1 = p[3];
+    p[2] = p[6]; p[3] = p[7]; p[6] = t0; p[7] = t1;
+    area2 = -area2;
+  }
+  const area = area2 / 2;
+  if (minSide < 2.5 || maxSide > 8 * minSide) return null;
+  // Pixel count vs the polygon through pixel centres grown by half a pixel.
+  const ratio = n / (area + perim / 2 + 1);
+  if (ratio < 0.8 || ratio > 1.2) return null;
+  // Convexity: every corner turns the same way.
+  for (let k = 0; k < 4; k++) {
+    const a = k * 2, b = ((k + 1) % 4) * 2, c = ((k + 2) % 4) * 2;
+    const cross = (p[b] - p[a]) * (p[c + 1] - p[b + 1]) - (p[b + 1] - p[a + 1]) * (p[c] - p[b]);
+    if (cross <= 0) return null;
+  }
+  return { p, cx, cy, side: Math.sqrt(area), linkQ: new Int32Array([-1, -1, -1, -1]), linkC: new Int8Array(4) };
+}
+
+/** Mutual-nearest links between corners of different quads that nearly touch and face each other. */
+function linkQuads(quads: Quad[], erosion: number): void {
+  const cell = 16;
+  const grid = new Map<number, number[]>();
+  const key = (gx: number, gy: number) => gx * 65536 + gy;
+  quads.forEach((q, qi) => {
+    for (let c = 0; c < 4; c++) {
+      const k = key(Math.floor(q.p[2 * c] / cell), Math.floor(q.p[2 * c + 1] / cell));
+      let list = grid.get(k);
+      if (!list) grid.set(k, (list = []));
+      list.push(qi * 4 + c);
+    }
+  });
+  const nearest = new Int32Array(quads.length * 4).fill(-1);
+  quads.forEach((q, qi) => {
+    for (let c = 0; c < 4; c++) {
+      const x = q.p[2 * c], y = q.p[2 * c + 1];
+      let best = Infinity, bestId = -1;
+      const gx = Math.floor(x / cell), gy = Math.floor(y / cell);
+      for (let dx = -1; dx <= 1; dx++)
+        for (let dy = -1; dy <= 1; dy++) {
+          const list = grid.get(key(gx + dx, gy + dy));
+          if (!list) continue;
+          for (const id of list) {
+            const qj = id >> 2, cj = id & 3;
+            if (qj === qi) continue;
+            const o = quads[qj];
+            const ox = o.p[2 * cj], oy = o.p[2 * cj + 1];
+            const d = Math.hypot(ox - x, oy - y);
+            const thr = Math.min(0.6 * Math.min(q.side, o.side), 3 * erosion + 4);
+            if (d > thr || d >= best) continue;
+            // Diagonal neighbours lie on opposite sides of the shared corner.
+            if ((x - q.cx) * (ox - o.cx) + (y - q.cy) * (oy - o.cy) >= 0) continue;
+            best = d;
+            bestId = id;
+          }
+        }
+      nearest[qi * 4 + c] = bestId;
+    }
+  });
+  quads.forEach((q, qi) => {
+    for (let c = 0; c < 4; c++) {
+      const id = nearest[qi * 4 + c];
+      if (id >= 0 && nearest[id] === qi * 4 + c) {
+        q.linkQ[c] = id >> 2;
+        q.linkC[c] = id & 3;
+      }
+    }
+  });
+}
+
+// Lattice offsets of a square's corners, clockwise on screen from its origin corner.
+const OX = [0, 1, 1, 0];
+const OY = [0, 0, 1, 1];
+
+/**
+ * Labels quads on the integer lattice and returns the cols × rows corners (working-image pixels, ordered by the
+ * board rule), or null unless exactly one connected group forms a complete cols × rows grid.
+ */
+function labelLattice(quads: Quad[], cols: number, rows: number): Float64Array | null {
+  const nq = quads.length;
+  const si = new Int32Array(nq), sj = new Int32Array(nq), rot = new Int8Array(nq);
+  const group = new Int32Array(nq).fill(-1);
+  let result: Float64Array | null = null;
+  let groups = 0;
+  for (let seed = 0; seed < nq; seed++) {
+    if (group[seed] >= 0) continue;
+    const g = groups++;
+    group[seed] = g;
+    si[seed] = 0; sj[seed] = 0; rot[seed] = 0;
+    const members = [seed];
+    let consistent = true;
+    for (let m = 0; m < members.length; m++) {
+      const a = members[m];
+      const qa = quads[a];
+      for (let k = 0; k < 4; k++) {
+        const b = qa.linkQ[k];
+        if (b < 0) continue;
+        const off = (k - rot[a] + 4) % 4;
+        const pi = si[a] + OX[off], pj = sj[a] + OY[off];
+        const offB = (off + 2) % 4;
+        const rotB = (qa.linkC[k] - offB + 4) % 4;
+        const bi = pi - OX[offB], bj = pj - OY[offB];
+        if (group[b] < 0) {
+          group[b] = g;
+          si[b] = bi; sj[b] = bj; rot[b] = rotB;
+          members.push(b);
+        } else if (si[b] !== bi || sj[b] !== bj || rot[b] !== rotB) {
+          consistent = false;
+        }
+      }
+    }
+    if (members.length < 2) continue;
+    if (!consistent) continue;
+    // Inner corners: linked quad corners, keyed by lattice position.
+    const sums = new Map<string, [number, number, number, number, number]>();
+    for (const a of members) {
+      const q = quads[a];
+      for (let k = 0; k < 4; k++) {
+        if (q.linkQ[k] < 0) continue;
+        const off = (k - rot[a] + 4) % 4;
+        const pi = si[a] + OX[off], pj = sj[a] + OY[off];
+        const key = `${pi},${pj}`;
+        const s = sums.get(key);
+        if (s) { s[0] += q.p[2 * k]; s[1] += q.p[2 * k + 1]; s[2]++; }
+        else sums.set(key, [q.p[2 * k], q.p[2 * k + 1], 1, pi, pj]);
+      }
+    }
+    if (sums.size !== cols * rows) continue;
+    let i0 = Infinity, j0 = Infinity, i1 = -Infinity, j1 = -Infinity;
+    for (const s of sums.values()) {
+      i0 = Math.min(i0, s[3]); i1 = Math.max(i1, s[3]);
+      j0 = Math.min(j0, s[4]); j1 = Math.max(j1, s[4]);
+    }
+    const A = i1 - i0 + 1, B = j1 - j0 + 1;
+    if (!((A === cols && B === rows) || (A === rows && B === cols))) continue;
+    if (result) return null; // two complete boards: ambiguous
+    result = orderCorners(sums, i0, j0, A, B, cols, rows);
+  }
+  return result;
+}
+
+function orderCorners(
+  sums: Map<string, [number, number, number, number, number]>,
+  i0: number, j0: number, A: number, B: number, cols: number, rows: number,
+): Float64Array | null {
+  // Board (c, r) → lattice (i, j) for the four in-plane rotations (no mirror: the image keeps orientation).
+  const maps: Array<(c: number, r: number) => [number, number]> = [];
+  if (A === cols && B === rows) {
+    maps.push((c, r) => [i0 + c, j0 + r]);
+    maps.push((c, r) => [i0 + A - 1 - c, j0 + B - 1 - r]);
+  }
+  if (A === rows && B === cols) {
+    maps.push((c, r) => [i0 + A - 1 - r, j0 + c]);
+    maps.push((c, r) => [i0 + r, j0 + B - 1 - c]);
+  }
+  const pos = (i: number, j: number) => {
+    const s = sums.get(`${i},${j}`)!;
+    return [s[0] / s[2], s[1] / s[2]];
+  };
+  const black = maps.filter((m) => {
+    const [pi, pj] = m(0, 0);
+    const [qi, qj] = m(1, 1);
+    const oi = pi + (qi > pi ? -1 : 0), oj = pj + (qj > pj ? -1 : 0);
+    return (((oi + oj) % 2) + 2) % 2 === 0;
+  });
+  const candidates = black.length > 0 ? black : maps;
+  let best = candidates[0], bestScore = Infinity;
+  for (const m of candidates) {
+    const [x, y] = pos(...m(0, 0));
+    if (x + y < bestScore) { bestScore = x + y; best = m; }
+  }
+  const out = new Float64Array(cols * rows * 2);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const [x, y] = pos(...best(c, r));
+      out[2 * (r * cols + c)] = x;
+      out[2 * (r * cols + c) + 1] = y;
+    }
+  return out;
+}
+
+/** Sub-pixel refinement, then sanity checks that reject anything that is not a smooth grid. */
+function refineAndCheck(img: GrayImage, pts: Float64Array, cols: number, rows: number, maxHalf: number): boolean {
+  const n = cols * rows;
+  const before = Float64Array.from(pts);
+  for (let k = 0; k < n; k++) {
+    const c = k % cols, r = (k - c) / cols;
+    let sq = Infinity;
+    const x = pts[2 * k], y = pts[2 * k + 1];
+    for (const [dc, dr] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+      const c2 = c + dc, r2 = r + dr;
+      if (c2 < 0 || r2 < 0 || c2 >= cols || r2 >= rows) continue;
+      const j = r2 * cols + c2;
+      sq = Math.min(sq, Math.hypot(before[2 * j] - x, before[2 * j + 1] - y));
+    }
+    const half = Math.max(2, Math.min(maxHalf, Math.floor(sq * 0.5)));
+    if (x < half + 2 || y < half + 2 || x > img.width - half - 3 || y > img.height - half - 3) return false;
+    if (!refineCorner(img, pts, k, half)) return false;
+    if (Math.hypot(pts[2 * k] - x, pts[2 * k + 1] - y) > Math.max(2, 0.35 * sq)) return false;
+  }
+  // Smoothness along rows and columns: the midpoint of two neighbours stays near the middle corner.
+  const check = (a: number, b: number, m: number) => {
+    const mx = (pts[2 * a] + pts[2 * b]) / 2 - pts[2 * m], my = (pts[2 * a + 1] + pts[2 * b + 1]) / 2 - pts[2 * m + 1];
+    const span = Math.hypot(pts[2 * a] - pts[2 * b], pts[2 * a + 1] - pts[2 * b + 1]);
+    return Math.hypot(mx, my) <= 0.2 * span;
+  };
+  for (let r = 0; r < rows; r++) for (let c = 1; c < cols - 1; c++) if (!check(r * cols + c - 1, r * cols + c + 1, r * cols + c)) return false;
+  for (let c = 0; c < cols; c++) for (let r = 1; r < rows - 1; r++) if (!check((r - 1) * cols + c, (r + 1) * cols + c, r * cols + c)) return false;
+  return true;
+}

@@ -1,0 +1,79 @@
+/// <reference lib="webworker" />
+/**
+ * The detection worker: owns tfjs and one detector per camera slot (detectors keep per-stream crop state), so
+ * inference never blocks the UI thread. Frames arrive as transferred ImageBitmaps and are closed here.
+ */
+import { initBackend } from './backend';
+import { createViewDetector, liveTensors, type ViewDetector } from './detector';
+import type { FromWorker, ToWorker } from './protocol';
+import type { ModelId } from './models';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let model: ModelId | null = null;
+let modelsBase = '/models/';
+let detectors: (Promise<ViewDetector> | undefined)[] = [];
+let queue: Promise<void> = Promise.resolve();
+
+function post(msg: FromWorker, transfer: Transferable[] = []) {
+  scope.postMessage(msg, transfer);
+}
+
+function detectorFor(camera: number): Promise<ViewDetector> {
+  if (!model) throw new Error('detection worker used before init');
+  detectors[camera] ??= createViewDetector(model, (rel) => modelsBase + rel);
+  return detectors[camera]!;
+}
+
+async function disposeAll() {
+  const old = detectors;
+  detectors = [];
+  for (const d of old) if (d) (await d.catch(() => null))?.dispose();
+}
+
+async function handle(msg: ToWorker) {
+  if (msg.type === 'init') {
+    const t0 = performance.now();
+    await disposeAll();
+    const { backend, notes } = await initBackend(msg.backend, msg.wasmPath);
+    model = msg.model;
+    modelsBase = msg.modelsBase;
+    // Load (and warm up) the first detector now so a bad model file shows at init, not on the first frame.
+    await detectorFor(0);
+    post({ type: 'ready', backend, model: msg.model, notes, loadMs: performance.now() - t0, numTensors: liveTensors() });
+  } else if (msg.type === 'detect') {
+    const t0 = performance.now();
+    const views: (Float32Array | null)[] = [];
+    const inferMs: number[] = [];
+    try {
+      for (let c = 0; c < msg.frames.length; c++) {
+        const bmp = msg.frames[c];
+        if (!bmp) {
+          views.push(null);
+          inferMs.push(NaN);
+          continue;
+        }
+        const det = await detectorFor(c);
+        const t1 = performance.now();
+        try {
+          views.push(await det.detect(bmp, msg.timestamps[c], msg.scales[c]));
+        } finally {
+          bmp.close();
+        }
+        inferMs.push(performance.now() - t1);
+      }
+    } catch (e) {
+      for (const b of msg.frames) b?.close();
+      post({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    const transfer = views.filter((v): v is Float32Array => v !== null).map((v) => v.buffer as ArrayBuffer);
+    post({ type: 'result', id: msg.id, views, inferMs, totalMs: performance.now() - t0, numTensors: liveTensors() }, transfer);
+  } else if (msg.type === 'reset') {
+    for (let c = 0; c < detectors.length; c++) if (msg.camera === undefined || msg.camera === c) (await detectors[c])?.reset();
+  }
+}
+
+scope.onmessage = (ev: MessageEvent<ToWorker>) => {
+  // Serialise: tfjs runs one graph at a time anyway, and init must finish before frames are detected.
+  queue = queue.then(() => handle(ev.data)).catch((e) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
+};

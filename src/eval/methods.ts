@@ -1,0 +1,23 @@
+/**
+ * The 3D methods the app has, by id. `npm run eval` runs them all by default; the app's pipeline uses the same
+ * objects.
+ */
+import type { FusionMethod } from '../fusion/types';
+import { TriangulationMethod } from '../triangulation/methods';
+
+export const ALL_METHOD_IDS = ['dlt', 'robust'] as const;
+
+export async function createMethods(ids: readonly string[] = ALL_METHOD_IDS): Promise<FusionMethod[]> {
+  const out: FusionMethod[] = [];
+  for (const id of ids) {
+    switch (id) {
+      case 'dlt':
+      case 'robust':
+        out.push(new TriangulationMethod(id));
+        break;
+      default:
+        throw new Error(`unknown method "${id}" (known: ${ALL_METHOD_IDS.join(', ')})`);
+    }
+  }
+  return out;
+}

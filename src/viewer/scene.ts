@@ -1,0 +1,299 @@
+/**
+ * The live 3D view. It owns a three.js scene and its own requestAnimationFrame loop, which reads the latest
+ * bus.fused value and mutates the scene's objects; React only passes settings in. Rendering happens only when
+ * something changed, at most `maxFps` times a second, so a software-rendered WebGL never starves detection.
+ */
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { Camera } from '../geometry/camera';
+import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
+import type { FusedFrameSet } from '../app/bus';
+import { jointDistances, poseCentre } from './compare';
+import { Frustums } from './frustums';
+import { ViewResources } from './resources';
+import { SkeletonObject, type PoseLike } from './skeleton';
+import { DISAGREE_COLOR, METHOD_COLORS } from './styles';
+import { Trails } from './trails';
+
+export interface ViewSettings {
+  layout: 'overlay' | 'side';
+  follow: boolean;
+  trails: boolean;
+  showTruth: boolean;
+  /** Joints where the compared methods differ by more than this are highlighted, cm. */
+  thresholdCm: number;
+  /** Methods drawn, by id. */
+  visible: Readonly<Record<string, boolean>>;
+  /** The two methods compared (disagreement, side-by-side order). */
+  compare: readonly [string, string];
+}
+
+export const DEFAULT_VIEW: ViewSettings = {
+  layout: 'overlay',
+  follow: false,
+  trails: false,
+  showTruth: true,
+  thresholdCm: 8,
+  visible: { lifter: true, robust: true, dlt: false },
+  compare: ['lifter', 'robust'],
+};
+
+export interface ViewStats {
+  renderMs: number;
+  renderFps: number;
+}
+
+/** Where the data comes from: a function returning the latest fused frame set and rig (the bus in the app). */
+export interface ViewSource {
+  fused(): FusedFrameSet | null;
+  cameras(): readonly Camera[] | null;
+}
+
+const scratchM = new THREE.Matrix4();
+const SIDE_OFFSET = 1.1; // metres between the two skeletons side by side
+const METHOD_IDS = ['lifter', 'robust', 'dlt'];
+
+export class ParallaxView {
+  readonly stats: ViewStats = { renderMs: 0, renderFps: 0 };
+  readonly renderer: THREE.WebGLRenderer;
+  private scene = new THREE.Scene();
+  private camera = new THREE.PerspectiveCamera(50, 1, 0.05, 100);
+  private controls: OrbitControls;
+  private res = new ViewResources();
+  private skeletons = new Map<string, SkeletonObject>();
+  private trails = new Map<string, Trails>();
+  private truth: SkeletonObject;
+  private truthSide: SkeletonObject;
+  private markers: THREE.InstancedMesh;
+  private diffLines: THREE.LineSegments;
+  private diffPos = new Float32Array(NUM_JOINTS * 6);
+  private diffs = new Float64Array(NUM_JOINTS);
+  private markerJoint = new Int32Array(NUM_JOINTS);
+  private frustums: Frustums;
+  private settings: ViewSettings = DEFAULT_VIEW;
+  private lastFused: FusedFrameSet | null = null;
+  private dirty = true;
+  private raf = 0;
+  private lastRender = 0;
+  private framed = false;
+  private resizeObs: ResizeObserver;
+  private tooltip: HTMLDivElement;
+  private raycaster = new THREE.Raycaster();
+  private pointer = new THREE.Vector2();
+  private centre = new Float64Array(3);
+  private renderTimes: number[] = [];
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly source: ViewSource,
+    private readonly maxFps = 30,
+  ) {
+    this.renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'low-power' });
+    this.renderer.setPixelRatio(1);
+    this.renderer.setClearColor(0x15171c);
+    this.renderer.domElement.dataset.testid = 'viewer-canvas';
+    container.appendChild(this.renderer.domElement);
+
+    this.camera.position.set(3.8, 2.8, 4.6);
+    this.controls = new OrbitControls(this.camera, this.renderer.domElement);
+    this.controls.target.set(0, 0.9, 0);
+    this.controls.update();
+    this.controls.addEventListener('change', this.onChange);
+
+    const grid = new THREE.GridHelper(10, 10, 0x56607a, 0x2e3340); // 1 m cells
+    const fine = new THREE.GridHelper(10, 50, 0x1f232b, 0x1f232b);
+    fine.position.y = -0.001;
+    const axes = new THREE.AxesHelper(0.6);
+    this.scene.add(fine, grid, axes);
+
+    for (const id of METHOD_IDS) {
+      const sk = new SkeletonObject(this.res, METHOD_COLORS[id], 'solid');
+      this.skeletons.set(id, sk);
+      const tr = new Trails(this.res, METHOD_COLORS[id]);
+      this.trails.set(id, tr);
+      this.scene.add(sk.group, tr.object);
+    }
+    this.truth = new SkeletonObject(this.res, METHOD_COLORS.gt, 'thin');
+    this.truthSide = new SkeletonObject(this.res, METHOD_COLORS.gt, 'thin');
+    this.scene.add(this.truth.group, this.truthSide.group);
+
+    const markerMat = new THREE.MeshBasicMaterial({ color: DISAGREE_COLOR, transparent: true, opacity: 0.45, depthWrite: false });
+    this.markers = new THREE.InstancedMesh(this.res.joint, markerMat, NUM_JOINTS);
+    this.markers.count = 0;
+    this.markers.frustumCulled = false;
+    const g = new THREE.BufferGeometry();
+    g.setAttribute('position', new THREE.BufferAttribute(this.diffPos, 3));
+    this.diffLines = new THREE.LineSegments(g, this.res.line(DISAGREE_COLOR));
+    this.diffLines.frustumCulled = false;
+    this.scene.add(this.markers, this.diffLines);
+
+    this.frustums = new Frustums(this.res);
+    this.scene.add(this.frustums.group);
+
+    this.tooltip = document.createElement('div');
+    this.tooltip.className = 'viewer-tooltip';
+    this.tooltip.dataset.testid = 'viewer-tooltip';
+    this.tooltip.hidden = true;
+    container.appendChild(this.tooltip);
+    this.renderer.domElement.addEventListener('pointermove', this.onPointer);
+    this.renderer.domElement.addEventListener('pointerleave', this.onLeave);
+
+    this.resizeObs = new ResizeObserver(() => this.resize());
+    this.resizeObs.observe(container);
+    this.resize();
+    this.raf = requestAnimationFrame(this.loop);
+  }
+
+  setSettings(s: ViewSettings): void {
+    if (s.trails !== this.settings.trails) for (const t of this.trails.values()) t.clear();
+    this.settings = s;
+    this.lastFused = null; // re-apply the pose with the new layout
+    this.dirty = true;
+  }
+
+  private onChange = () => {
+    this.dirty = true;
+  };
+
+  private resize(): void {
+    const w = Math.max(1, this.container.clientWidth), h = Math.max(1, this.container.clientHeight);
+    this.renderer.setSize(w, h);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.dirty = true;
+  }
+
+  private loop = (now: number) => {
+    this.raf = requestAnimationFrame(this.loop);
+    this.frustums.set(this.source.cameras());
+    const fused = this.source.fused();
+    if (fused !== this.lastFused) {
+      this.lastFused = fused;
+      this.apply(fused);
+      this.dirty = true;
+    }
+    if (!this.dirty || now - this.lastRender < 1000 / this.maxFps) return;
+    const t0 = performance.now();
+    this.renderer.render(this.scene, this.camera);
+    const ms = performance.now() - t0;
+    this.stats.renderMs = ms;
+    this.renderTimes.push(now);
+    while (this.renderTimes.length && now - this.renderTimes[0] > 2000) this.renderTimes.shift();
+    this.stats.renderFps = this.renderTimes.length / 2;
+    this.lastRender = now;
+    this.dirty = false;
+  };
+
+  private apply(f: FusedFrameSet | null): void {
+    const s = this.settings;
+    const [a, b] = s.compare;
+    const side = s.layout === 'side';
+    let anchor: PoseLike | null = null;
+    for (const id of METHOD_IDS) {
+      const pose = f && s.visible[id] ? (f.poses[id] ?? null) : null;
+      const sk = this.skeletons.get(id)!;
+      sk.update(pose);
+      sk.group.position.set(side && id === b ? SIDE_OFFSET : 0, 0, 0);
+      const tr = this.trails.get(id)!;
+      tr.object.visible = s.trails;
+      tr.object.position.copy(sk.group.position);
+      if (s.trails) tr.push(pose);
+      if (pose && !anchor) anchor = pose;
+    }
+    const gt = f?.frame.gt && s.showTruth ? f.frame.gt : null;
+    this.truth.update(gt);
+    this.truthSide.update(side ? gt : null);
+    this.truthSide.group.position.set(SIDE_OFFSET, 0, 0);
+    this.updateDisagreement(f?.poses[a] && s.visible[a] ? f.poses[a] : null, f?.poses[b] && s.visible[b] ? f.poses[b] : null, side);
+
+    const target = anchor ?? gt;
+    if (target && (s.follow || !this.framed)) {
+      const c = poseCentre({ joints: target.joints, valid: target.valid }, this.centre);
+      if (c) {
+        const k = this.framed ? 0.15 : 1; // ease the follow, jump the first time
+        const dx = (c[0] + (side ? SIDE_OFFSET / 2 : 0) - this.controls.target.x) * k;
+        const dz = (c[2] - this.controls.target.z) * k;
+        this.controls.target.x += dx;
+        this.controls.target.z += dz;
+        this.camera.position.x += dx;
+        this.camera.position.z += dz;
+        this.controls.update();
+        this.framed = true;
+      }
+    }
+  }
+
+  private updateDisagreement(pa: PoseLike | null, pb: PoseLike | null, side: boolean): void {
+    let n = 0;
+    const m = scratchM;
+    if (pa && pb) {
+      jointDistances(pa as never, pb, this.diffs);
+      const thr = this.settings.thresholdCm / 100;
+      for (let j = 0; j < NUM_JOINTS; j++) {
+        if (!(this.diffs[j] > thr)) continue;
+        const x = pa.joints[3 * j], y = pa.joints[3 * j + 1], z = pa.joints[3 * j + 2];
+        m.makeScale(0.045, 0.045, 0.045).setPosition(x, y, z);
+        this.markers.setMatrixAt(n, m);
+        this.markerJoint[n] = j;
+        for (let k = 0; k < 3; k++) {
+          this.diffPos[6 * n + k] = pa.joints[3 * j + k];
+          this.diffPos[6 * n + 3 + k] = pb.joints[3 * j + k];
+        }
+        n++;
+      }
+    }
+    this.markers.count = n;
+    this.markers.instanceMatrix.needsUpdate = true;
+    this.diffLines.visible = !side;
+    this.diffLines.geometry.setDrawRange(0, n * 2);
+    this.diffLines.geometry.attributes.position.needsUpdate = true;
+  }
+
+  private onPointer = (e: PointerEvent) => {
+    const r = this.renderer.domElement.getBoundingClientRect();
+    this.pointer.set(((e.clientX - r.left) / r.width) * 2 - 1, -((e.clientY - r.top) / r.height) * 2 + 1);
+    this.raycaster.setFromCamera(this.pointer, this.camera);
+    const hit = this.markers.count ? this.raycaster.intersectObject(this.markers, false)[0] : undefined;
+    if (!hit || hit.instanceId === undefined) return this.onLeave();
+    const j = this.markerJoint[hit.instanceId];
+    const [a, b] = this.settings.compare;
+    this.tooltip.textContent = `${COCO17_NAMES[j]}: ${a} vs ${b} ${(this.diffs[j] * 100).toFixed(1)} cm`;
+    this.tooltip.style.left = `${e.clientX - r.left + 12}px`;
+    this.tooltip.style.top = `${e.clientY - r.top + 12}px`;
+    this.tooltip.hidden = false;
+  };
+
+  private onLeave = () => {
+    this.tooltip.hidden = true;
+  };
+
+  /** Screen position (CSS px, relative to the canvas) of a method's joint, for tests and overlays. */
+  projectJoint(id: string, j: number): { x: number; y: number } | null {
+    const p = this.lastFused?.poses[id];
+    if (!p || !p.valid[j]) return null;
+    const v = new THREE.Vector3(p.joints[3 * j], p.joints[3 * j + 1], p.joints[3 * j + 2]).project(this.camera);
+    const el = this.renderer.domElement;
+    return { x: ((v.x + 1) / 2) * el.clientWidth, y: ((1 - v.y) / 2) * el.clientHeight };
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.raf);
+    this.resizeObs.disconnect();
+    this.renderer.domElement.removeEventListener('pointermove', this.onPointer);
+    this.renderer.domElement.removeEventListener('pointerleave', this.onLeave);
+    this.controls.removeEventListener('change', this.onChange);
+    this.controls.dispose();
+    for (const s of this.skeletons.values()) s.dispose();
+    for (const t of this.trails.values()) t.dispose();
+    this.truth.dispose();
+    this.truthSide.dispose();
+    this.markers.dispose();
+    (this.markers.material as THREE.Material).dispose();
+    this.diffLines.geometry.dispose();
+    this.frustums.dispose();
+    this.res.dispose();
+    this.renderer.dispose();
+    this.renderer.domElement.remove();
+    this.tooltip.remove();
+  }
+}
