@@ -48,6 +48,8 @@ def main() -> None:
     kp[4, :, 0:5, 2] = 0.0  # no face keypoints anywhere
     kp[5, :, :, 2] = np.where(kp[5, :, :, 2] > 0, 1.0, 0.0)  # a detector without confidences
 
+    kp = kp.astype(np.float32).astype(np.float64)  # TS detections are Float32Array: same inputs on both sides
+
     torch.manual_seed(7)
     cfg = LifterConfig(dim=16, heads=2, ffn=32, n_spatial=1, n_fusion=1, n_pose=1)
     model = Lifter(cfg).eval()

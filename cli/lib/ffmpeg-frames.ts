@@ -35,7 +35,7 @@ export async function* readFrames(path: string, maxSide = 0): AsyncGenerator<{ i
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((res) => proc.on('close', (code) => res(code)));
   const size = w * h * 3;
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let index = 0;
   let finished = false;
   try {

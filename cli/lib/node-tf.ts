@@ -20,7 +20,7 @@ export function fileModel(path: string): io.IOHandler {
       const dir = dirname(path);
       const specs: io.WeightsManifestEntry[] = [];
       const buffers: Buffer[] = [];
-      for (const group of json.weightsManifest as io.WeightsManifestGroupConfig[]) {
+      for (const group of json.weightsManifest as io.WeightsManifestConfig) {
         specs.push(...group.weights);
         for (const p of group.paths) buffers.push(readFileSync(join(dir, p)));
       }

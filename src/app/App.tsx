@@ -1,18 +1,36 @@
 import { CameraPanel } from './CameraPanel';
 import { ViewerPanel } from './ViewerPanel';
 import { StatusBar } from './StatusBar';
+import { useEffect } from 'react';
+import { SidePanel } from './SidePanel';
+import { SimTiles } from './SimTiles';
+import { pipeline } from './pipeline';
+import { simulation } from './SimulationSource';
 
 /** The app's shell: camera tiles on the left, the 3D view in the middle, the status bar at the bottom. */
 export function App() {
+  // Fusion always runs; the simulation is the default source until a camera or a replay takes over.
+  useEffect(() => {
+    pipeline.start();
+    simulation.start();
+    return () => {
+      simulation.stop();
+      pipeline.stop();
+    };
+  }, []);
   return (
     <div className="app" data-testid="app-shell">
       <header className="app-header">
         <h1>Parallax</h1>
         <span className="tagline">multi-webcam 3D motion capture</span>
       </header>
-      <main className="app-main">
-        <CameraPanel />
+      <main className="app-main with-side">
+        <div className="left-col">
+          <CameraPanel />
+          <SimTiles />
+        </div>
         <ViewerPanel />
+        <SidePanel />
       </main>
       <StatusBar />
     </div>

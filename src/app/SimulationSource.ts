@@ -5,6 +5,7 @@
  */
 import type { Camera } from '../geometry/camera';
 import { BUNDLED_NOISE } from '../sim/noise-params';
+import { drawDefinitionOffsets } from '../sim/noise';
 import { ringRig } from '../sim/rig';
 import { makeRng, type Rng } from '../sim/rng';
 import { simulateFrame } from '../sim/simulate';
@@ -30,6 +31,8 @@ export class SimulationSource {
   private ours = new WeakSet<object>();
   private rig: readonly Camera[] = [];
   private rng: Rng = makeRng(1);
+  /** The simulated person's detector definition offsets: one body, one draw. */
+  private definition = drawDefinitionOffsets(BUNDLED_NOISE.params, makeRng(2));
   private t0 = 0;
   private simTime = 0;
   private unsub: (() => void) | null = null;
@@ -95,7 +98,7 @@ export class SimulationSource {
     if (cams !== this.rig) this.publishRig();
     this.simTime = (performance.now() - this.t0) / 1000;
     const c0 = performance.now();
-    const f = simulateFrame(this.simTime, this.rig, { noise: BUNDLED_NOISE.params, level: s.noise, dropped: new Set(s.dropped) }, this.rng);
+    const f = simulateFrame(this.simTime, this.rig, { noise: BUNDLED_NOISE.params, level: s.noise, dropped: new Set(s.dropped), definition: this.definition }, this.rng);
     const frame: DetectedFrameSet = {
       time: f.time,
       views: f.views,

@@ -51,13 +51,15 @@ export class FusionPipeline {
   private pending: DetectedFrameSet | null = null;
   private unsubscribe: (() => void) | null = null;
   private disposed = false;
+  private lifterRequested = false;
 
   constructor(private readonly withLifter = true) {}
 
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = bus.detections.subscribe((f) => this.push(f));
-    if (this.withLifter && !this.methods.some((m) => m.id === 'lifter')) {
+    if (this.withLifter && !this.lifterRequested) {
+      this.lifterRequested = true;
       this.lifterState.emit({ state: 'loading' });
       loadLifter().then(
         (m) => {

@@ -44,27 +44,32 @@ export function detectCheckerboard(img: GrayImage, cols: number, rows: number, o
   const factor = Math.max(1, Math.ceil(Math.max(img.width, img.height) / o.maxWorkingSide));
   const work = downscale(img, factor);
   const w = work.width, h = work.height;
-  const integral = integralImage(work);
+  const integral = integralImage(work, false);
+  const integralSq = integralImage(work, true);
   const minSide = Math.min(w, h);
   const blackNeeded = expectedBlackSquares(cols, rows);
-  const attempts: Array<[number, number]> = [
-    [Math.max(5, Math.round(minSide / 6)), 1],
-    [Math.max(5, Math.round(minSide / 6)), 2],
-    [Math.max(4, Math.round(minSide / 14)), 1],
-    [Math.max(5, Math.round(minSide / 6)), 0],
-    [Math.max(5, Math.round(minSide / 6)), 3],
-    [Math.max(4, Math.round(minSide / 14)), 2],
+  // [window half-size, erosion radius, threshold offset in local standard deviations]
+  const big = Math.max(5, Math.round(minSide / 6)), small = Math.max(4, Math.round(minSide / 14));
+  const attempts: Array<[number, number, number]> = [
+    [big, 1, 0.25],
+    [big, 0, 0.45],
+    [big, 2, 0.1],
+    [small, 1, 0.25],
+    [big, 1, 0.6],
+    [big, 3, 0],
+    [small, 2, 0.1],
   ];
   const black = new Uint8Array(w * h);
   const eroded = new Uint8Array(w * h);
   for (let a = 0; a < (o.fast ? 2 : attempts.length); a++) {
-    const [half, erosion] = attempts[a];
-    adaptiveThreshold(work, integral, half, black);
+    const [half, erosion, kStd] = attempts[a];
+    adaptiveThreshold(work, integral, integralSq, half, kStd, black);
     erode(black, w, h, erosion, eroded);
     const quads = findQuads(eroded, w, h, erosion);
     if (quads.length < blackNeeded) continue;
     linkQuads(quads, erosion);
     const lattice = labelLattice(quads, cols, rows);
+    if ((globalThis as any).__DBG) { let l = 0; quads.forEach((q) => q.linkQ.forEach((v) => { if (v >= 0) l++; })); (globalThis as any).__Q = quads; console.log("attempt", a, "quads", quads.length, "links", l / 2, "lattice", !!lattice); }
     if (!lattice) continue;
     const corners = new Float64Array(cols * rows * 2);
     for (let k = 0; k < cols * rows; k++) {
@@ -81,28 +86,32 @@ function expectedBlackSquares(cols: number, rows: number): number {
   return Math.floor(((cols + 1) * (rows + 1)) / 2) - 2;
 }
 
-function integralImage(img: GrayImage): Float64Array {
+function integralImage(img: GrayImage, squared: boolean): Float64Array {
   const w = img.width, h = img.height, W = w + 1;
   const s = new Float64Array(W * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
     for (let x = 0; x < w; x++) {
-      row += img.data[y * w + x];
+      const v = img.data[y * w + x];
+      row += squared ? v * v : v;
       s[(y + 1) * W + x + 1] = s[y * W + x + 1] + row;
     }
   }
   return s;
 }
 
-function adaptiveThreshold(img: GrayImage, s: Float64Array, half: number, out: Uint8Array): void {
+function adaptiveThreshold(img: GrayImage, s: Float64Array, s2: Float64Array, half: number, kStd: number, out: Uint8Array): void {
   const w = img.width, h = img.height, W = w + 1;
   for (let y = 0; y < h; y++) {
     const y0 = Math.max(0, y - half), y1 = Math.min(h, y + half + 1);
     for (let x = 0; x < w; x++) {
       const x0 = Math.max(0, x - half), x1 = Math.min(w, x + half + 1);
-      const sum = s[y1 * W + x1] - s[y0 * W + x1] - s[y1 * W + x0] + s[y0 * W + x0];
-      const mean = sum / ((y1 - y0) * (x1 - x0));
-      out[y * w + x] = img.data[y * w + x] < mean - 2 ? 1 : 0;
+      const a = y1 * W + x1, b = y0 * W + x1, c = y1 * W + x0, d = y0 * W + x0;
+      const inv = 1 / ((y1 - y0) * (x1 - x0));
+      const mean = (s[a] - s[b] - s[c] + s[d]) * inv;
+      const variance = (s2[a] - s2[b] - s2[c] + s2[d]) * inv - mean * mean;
+      const std = variance > 0 ? Math.sqrt(variance) : 0;
+      out[y * w + x] = img.data[y * w + x] < mean - 2 - kStd * std ? 1 : 0;
     }
   }
 }
@@ -255,7 +264,7 @@ function linkQuads(quads: Quad[], erosion: number): void {
             const o = quads[qj];
             const ox = o.p[2 * cj], oy = o.p[2 * cj + 1];
             const d = Math.hypot(ox - x, oy - y);
-            const thr = Math.min(0.6 * Math.min(q.side, o.side), 3 * erosion + 4);
+            const thr = Math.min(1.2 * Math.min(q.side, o.side), 3 * erosion + 8);
             if (d > thr || d >= best) continue;
             // Diagonal neighbours lie on opposite sides of the shared corner.
             if ((x - q.cx) * (ox - o.cx) + (y - q.cy) * (oy - o.cy) >= 0) continue;

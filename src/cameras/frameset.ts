@@ -91,6 +91,14 @@ export class FrameSetAssembler<T> {
     return this.drain(false);
   }
 
+  /**
+   * Releases every queued frame without counting it as dropped: the consumer was busy and chose not to take
+   * these frames (a live scheduler skipping frames while detection runs), which is not a sync failure.
+   */
+  discardQueued(): void {
+    for (let c = 0; c < this.nCameras; c++) for (const f of this.queues[c].splice(0)) this.onDrop?.(f.payload, c);
+  }
+
   /** Emits whatever can be emitted, filling holes (end of a stream). */
   flush(): AssembledSet<T>[] {
     return this.drain(true);

@@ -7,17 +7,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendChoice, BackendId } from './models';
-
-/** Where the app serves the wasm binaries (copied there by scripts/install-models.mjs). */
-export const WASM_PATH = '/models/tfjs-wasm/';
+import { WASM_PATH, type BackendChoice, type BackendId } from './models';
 
 let wasmPathSet = false;
 
 async function softwareWebGPU(): Promise<boolean> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { description?: string; vendor?: string; architecture?: string }; isFallbackAdapter?: boolean } | null> } }).gpu;
+  type AdapterLike = { info?: { description?: string; vendor?: string; architecture?: string }; isFallbackAdapter?: boolean };
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return true;
-  const adapter = await gpu.requestAdapter();
+  const adapter = (await gpu.requestAdapter()) as AdapterLike | null;
   if (!adapter) return true;
   const text = `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''} ${adapter.info?.description ?? ''}`.toLowerCase();
   return adapter.isFallbackAdapter === true || text.includes('swiftshader');

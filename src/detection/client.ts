@@ -1,7 +1,6 @@
 /** The app side of the detection worker: one request in flight at a time, promises instead of messages. */
 import type { FromWorker, ToWorker } from './protocol';
-import type { BackendChoice, BackendId, ModelId } from './models';
-import { WASM_PATH } from './backend';
+import { WASM_PATH, type BackendChoice, type BackendId, type ModelId } from './models';
 
 export interface DetectResult {
   views: (Float32Array | null)[];

@@ -30,3 +30,6 @@ export function isModelId(s: string): s is ModelId {
 export const BACKEND_IDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendId = (typeof BACKEND_IDS)[number];
 export type BackendChoice = BackendId | 'auto';
+
+/** Where the app serves the wasm binaries (copied there by scripts/install-models.mjs). */
+export const WASM_PATH = '/models/tfjs-wasm/';

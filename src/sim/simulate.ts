@@ -1,11 +1,12 @@
 /**
- * One simulated frame set: the figure at time t, projected into every camera with the one camera model, turned
- * into detections by the noise model. The result has the shape live detection produces, so the same fusion runs.
+ * One simulated frame set: the figure at time t, moved to where the detector defines its joints, projected into
+ * every camera with the one camera model and turned into detections by the noise model. The result has the
+ * shape live detection produces, so the same fusion runs on it. The truth is the figure's own joints.
  */
 import { projectPoint, type Camera } from '../geometry/camera';
 import { NUM_JOINTS } from '../keypoints';
 import { figurePose } from './figure';
-import { sampleDetection, type NoiseParams } from './noise';
+import { applyDefinitionOffsets, sampleDetections, type NoiseParams } from './noise';
 import type { Rng } from './rng';
 
 export interface SimOptions {
@@ -14,6 +15,8 @@ export interface SimOptions {
   level: number;
   /** Indices of cameras that are "dropped": their slot stays, with no detection and status 'lost'. */
   dropped: ReadonlySet<number>;
+  /** The simulated person's detector definition offsets (drawDefinitionOffsets); none = zero. */
+  definition?: Float64Array;
 }
 
 export interface SimFrame {
@@ -23,32 +26,26 @@ export interface SimFrame {
   gt: { joints: Float64Array; valid: Uint8Array };
 }
 
-/** A detector finds nobody when fewer than this many joints fall inside the image. */
-const MIN_VISIBLE = 5;
+/** A detector finds nobody when fewer than this many joints are detected. */
+const MIN_DETECTED = 5;
 
 export function simulateFrame(t: number, cameras: readonly Camera[], opts: SimOptions, rng: Rng): SimFrame {
   const joints = figurePose(t);
-  const uv = new Float64Array(NUM_JOINTS * 2);
-  const views: (Float32Array | null)[] = [];
-  const status: SimFrame['status'] = [];
-  cameras.forEach((cam, i) => {
-    if (opts.dropped.has(i)) {
-      views.push(null);
-      status.push('lost');
-      return;
-    }
-    let inside = 0;
-    for (let j = 0; j < NUM_JOINTS; j++) {
-      const ok = projectPoint(cam, joints[3 * j], joints[3 * j + 1], joints[3 * j + 2], uv, 2 * j);
-      if (ok && uv[2 * j] >= 0 && uv[2 * j] <= cam.width - 1 && uv[2 * j + 1] >= 0 && uv[2 * j + 1] <= cam.height - 1) inside++;
-    }
-    if (inside < MIN_VISIBLE) {
-      views.push(null);
-      status.push('no-detection');
-      return;
-    }
-    views.push(sampleDetection(uv, cam.width, cam.height, opts.noise, opts.level, rng));
-    status.push('ok');
+  const aimed = opts.definition ? applyDefinitionOffsets(joints, opts.definition, opts.level) : joints;
+  const active = cameras.map((_, i) => i).filter((i) => !opts.dropped.has(i));
+  const uvs = active.map((i) => {
+    const uv = new Float64Array(NUM_JOINTS * 2);
+    for (let j = 0; j < NUM_JOINTS; j++) projectPoint(cameras[i], aimed[3 * j], aimed[3 * j + 1], aimed[3 * j + 2], uv, 2 * j);
+    return uv;
+  });
+  const dets = sampleDetections(uvs, active.map((i) => cameras[i]), opts.noise, opts.level, rng);
+  const views: (Float32Array | null)[] = cameras.map(() => null);
+  const status: SimFrame['status'] = cameras.map(() => 'lost');
+  active.forEach((i, k) => {
+    let n = 0;
+    for (let j = 0; j < NUM_JOINTS; j++) if (dets[k][3 * j + 2] > 0.1) n++;
+    views[i] = n >= MIN_DETECTED ? dets[k] : null;
+    status[i] = n >= MIN_DETECTED ? 'ok' : 'no-detection';
   });
   return { time: t, views, status, gt: { joints, valid: new Uint8Array(NUM_JOINTS).fill(1) } };
 }

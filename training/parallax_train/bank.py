@@ -12,7 +12,7 @@ import numpy as np
 from . import cmu
 from .skeleton import J
 
-CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cache")
+CACHE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cache"))
 BANK_VERSION = 1
 DEDUP_M = 0.02  # a pose is dropped when no joint moved more than this (hip-centred) since the last kept pose
 
@@ -95,11 +95,12 @@ def _logu(rng, lo, hi, n):
     return np.exp(rng.uniform(np.log(lo), np.log(hi), n)).astype(np.float32)
 
 
-def augment_bones(rng, poses, ranges=BONE_RANGES, asym=ASYM):
+def augment_bones(rng, poses, ranges=BONE_RANGES, asym=ASYM, shared=False):
     """Exact per-bone rescale on the COCO-17 tree (pelvis → hips → knees → ankles, pelvis → neck → shoulders →
-    elbows → wrists, neck → head pivot → face). Pelvis stays put; the lowest ankle keeps its height."""
+    elbows → wrists, neck → head pivot → face). Pelvis stays put; the lowest ankle keeps its height.
+    shared: one body for all poses (a sequence), else one body per pose."""
     p = np.asarray(poses, np.float32)
-    n = p.shape[0]
+    n = 1 if shared else p.shape[0]
     s = {k: _logu(rng, lo, hi, n)[:, None] for k, (lo, hi) in ranges.items()}
     side = lambda: (1 + rng.uniform(-asym, asym, (n, 1))).astype(np.float32)  # noqa: E731
     h = s["height"]

@@ -32,7 +32,7 @@ import numpy as np
 
 from .skeleton import COCO17_FLIP, COCO17_NAMES, J, normalize
 
-NOISE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "noise")
+NOISE_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "noise"))
 DEFAULT_PATH = os.path.join(NOISE_DIR, "movenet_noise.json")
 
 PARTS = {
@@ -90,9 +90,8 @@ class NoiseModel:
         return self.sigma * t2_radius_quantile(q, float(self.params["nu"]))
 
     # ---- 3D stage: the detector's joint definitions --------------------------------------------------------
-    def definition_offsets(self, rng, poses, up):
-        """World offsets (B,17,3) to add to true joints before projection. poses (B,17,3), up (B,3) gravity-up."""
-        B = poses.shape[0]
+    def draw_local_offsets(self, rng, B):
+        """Per-body detector definition offsets (B,17,3) [outward, up, forward] in metres."""
         d = self.params["definition"]
         mean = np.array([d[n]["mean"] for n in COCO17_NAMES])  # (17,3) outward, up, forward
         sd = np.array([d[n]["sd"] for n in COCO17_NAMES])
@@ -103,6 +102,13 @@ class NoiseModel:
         shift = rng.random(B) < modes.get("hips_shift", 0.0)
         hs = self.params.get("hips_shift_m", 0.08)
         local[shift, 11:13, 1] += rng.uniform(-hs, hs, (int(shift.sum()), 1))
+        return local
+
+    def definition_offsets(self, rng, poses, up, local=None):
+        """World offsets (B,17,3) to add to true joints before projection. poses (B,17,3), up (B,3) gravity-up.
+        local: fixed body-frame offsets (17,3) or (B,17,3) (e.g. one detector on one person for a whole take)."""
+        B = poses.shape[0]
+        local = self.draw_local_offsets(rng, B) if local is None else np.broadcast_to(local, (B, 17, 3))
         up = normalize(np.asarray(up, float))
         left = poses[:, J["left_hip"]] - poses[:, J["right_hip"]]
         left = normalize(left - np.sum(left * up, -1, keepdims=True) * up)
@@ -112,7 +118,7 @@ class NoiseModel:
                 + local[..., 2:3] * fwd[:, None])
 
     # ---- 2D stage ------------------------------------------------------------------------------------------
-    def apply(self, rng, uv, visible, width, height, view_mask, diag=None, modes=True):
+    def apply(self, rng, uv, visible, width, height, view_mask, diag=None, modes=True, view_scale=None):
         """Noisy detections (B,V,17,3) from clean pixels uv (B,V,17,2) (with definition offsets already in).
 
         visible: (B,V,17) joint in front of the camera. diag: (B,V) person box diagonal (px), from uv if None.
@@ -125,7 +131,10 @@ class NoiseModel:
         z = rng.standard_normal((B, V, 17, 2))
         if math.isfinite(nu):
             z *= np.sqrt(nu / rng.chisquare(nu, (B, V, 17, 1)))
-        vs = np.exp(p.get("view_sigma_logsd", 0.0) * rng.standard_normal((B, V, 1)))
+        if view_scale is None:
+            vs = np.exp(p.get("view_sigma_logsd", 0.0) * rng.standard_normal((B, V, 1)))
+        else:
+            vs = np.broadcast_to(np.asarray(view_scale, float), (B, V))[..., None]
         sig = self.sigma[None, None, :] * vs  # (B,V,17) relative
         err = z * (sig * diag[..., None])[..., None]
         out_uv = uv + err

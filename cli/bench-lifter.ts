@@ -1,0 +1,66 @@
+/**
+ * npm run bench:lifter [-- --model-dir DIR] — the lifter's speed with tfjs wasm in Node (one thread): latency per
+ * 4-view frame set at batch 1 (features + network + world pose) and throughput at batch 64, side by side with
+ * robust triangulation of the same frame sets.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { parseArgs } from 'node:util';
+import type { FrameViews } from '../src/fusion/types';
+import { loadLifterFromDir } from '../src/lifter/load-node';
+import { TriangulationMethod } from '../src/triangulation/methods';
+import { projectPose, ringRig, seededRandom, standingPose } from '../src/testing/synthetic';
+
+const { values } = parseArgs({ options: { 'model-dir': { type: 'string' }, stem: { type: 'string', default: '' }, frames: { type: 'string', default: '256' } } });
+const N = Number(values.frames);
+const VIEWS = 4;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function main() {
+  const lifter = await loadLifterFromDir(values['model-dir'], values.stem);
+  const robust = new TriangulationMethod('robust');
+  const cams = ringRig(VIEWS);
+  const rand = seededRandom(5);
+  const pose = standingPose();
+  const frames: FrameViews[] = Array.from({ length: N }, () => projectPose(cams, pose, 2, rand));
+  const c = lifter.net.config;
+  console.log(`Node ${process.version}, tfjs ${tf.version_core} backend ${tf.getBackend()}, lifter dim ${c.dim}, ` +
+    `${c.n_spatial}+${c.n_fusion}+${c.n_pose} blocks; ${VIEWS} views, ${N} frame sets, median of single calls`);
+
+  for (let i = 0; i < 20; i++) await lifter.estimateFrames(cams, [frames[i]]); // warm-up: kernels and JIT
+  await lifter.estimateFrames(cams, frames.slice(0, 64));
+  const lat = await timeEach(N, (i) => lifter.estimateFrames(cams, [frames[i]]));
+  const batches = Math.floor(N / 64);
+  const bt = await timeEach(batches, (i) => lifter.estimateFrames(cams, frames.slice(i * 64, (i + 1) * 64)));
+  const robLat = await timeEach(N, (i) => robust.estimateFrames(cams, [frames[i]]));
+  const rbt = await timeEach(batches, (i) => robust.estimateFrames(cams, frames.slice(i * 64, (i + 1) * 64)));
+
+  const row = (name: string, l: number[], b: number[]) =>
+    `| ${name} | ${median(l).toFixed(2)} | ${(64 / (median(b) / 1000)).toFixed(0)} | ${(median(b) / 64).toFixed(3)} |`;
+  console.log('| method | batch 1: ms per frame set (median) | batch 64: frame sets/s | batch 64: ms per frame set |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(row('lifter (tfjs wasm)', lat, bt));
+  console.log(row('robust triangulation', robLat, rbt));
+  const mem = tf.memory();
+  console.log(`tensors alive after the run: ${mem.numTensors} (the weights only)`);
+  lifter.dispose();
+  console.log(`tensors alive after dispose: ${tf.memory().numTensors}`);
+}
+
+main().catch((e) => {
+  console.error(`bench:lifter: ${(e as Error).message}`);
+  process.exit(1);
+});

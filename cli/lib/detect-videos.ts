@@ -1,0 +1,37 @@
+/** Runs a pose model over videos, frame by frame in lockstep, in Node (wasm) — the app's detector code. */
+import * as tf from '@tensorflow/tfjs-core';
+import { createViewDetector } from '../../src/detection/detector';
+import type { ModelId } from '../../src/detection/models';
+import { diskResolver, initNodeWasm } from './node-tf';
+import { readFrames, probeVideo } from './ffmpeg-frames';
+
+export interface VideoDetections {
+  fps: number;
+  sizes: [number, number][];
+  /** [frame][view] */
+  frames: (Float32Array | null)[][];
+  /** Inference time per view per frame, ms. */
+  inferMs: number[][];
+}
+
+export async function detectVideos(paths: string[], model: ModelId, maxSide: number, log = (_: string) => {}): Promise<VideoDetections> {
+  await initNodeWasm();
+  const infos = paths.map(probeVideo);
+  const out: VideoDetections = { fps: infos[0].fps, sizes: infos.map((i) => [i.width, i.height]), frames: [], inferMs: [] };
+  for (let v = 0; v < paths.length; v++) {
+    const det = await createViewDetector(model, diskResolver);
+    for await (const f of readFrames(paths[v], maxSide)) {
+      const scale = infos[v].width / f.width;
+      const t = tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
+      const t0 = performance.now();
+      const kp = await det.detect(t, (f.index / out.fps) * 1000, scale);
+      const dt = performance.now() - t0;
+      t.dispose();
+      (out.frames[f.index] ??= new Array(paths.length).fill(null))[v] = kp;
+      (out.inferMs[f.index] ??= new Array(paths.length).fill(NaN))[v] = dt;
+    }
+    det.dispose();
+    log(`${paths[v]}: ${out.frames.length} frames`);
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import { test, expect, type Page } from '@playwright/test';
+import { installFakeCameras, videosAvailable } from './fixtures/fake-cameras';
+
+test.skip(!videosAvailable(), 'needs ../shared/data/pose2sim-demo/videos');
+
+async function tile(page: Page, i: number) {
+  const t = page.getByTestId(`camera-tile-${i}`);
+  return {
+    status: () => t.getAttribute('data-status'),
+    processed: async () => Number(await t.getAttribute('data-processed')),
+    detected: async () => Number(await t.getAttribute('data-detected')),
+  };
+}
+
+test('four camera streams: a skeleton in every view; one unplugged camera is lost, the others keep running', async ({ page }) => {
+  test.setTimeout(150_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await installFakeCameras(page);
+  await page.goto('/');
+  // Loading the page must not touch the cameras.
+  expect(await page.evaluate(() => document.querySelectorAll('video[data-testid^="camera-video"]').length)).toBe(0);
+
+  await page.getByTestId('backend-select').selectOption('wasm');
+  await page.getByTestId('source-cameras').check();
+  await page.getByTestId('connect-cameras').click();
+  await expect(page.getByTestId('device-list')).toBeVisible();
+  for (let i = 0; i < 4; i++) await expect(page.getByTestId(`device-${i}`)).toBeChecked();
+  await page.getByTestId('start-cameras').click();
+
+  await expect(page.getByTestId('detection-backend')).toHaveText('wasm');
+  for (let i = 0; i < 4; i++) await expect(page.getByTestId(`camera-settings-${i}`)).toContainText('×');
+
+  const tiles = await Promise.all([0, 1, 2, 3].map((i) => tile(page, i)));
+  const N = 12;
+  await expect.poll(async () => Math.min(...(await Promise.all(tiles.map((t) => t.processed())))), { timeout: 90_000 }).toBeGreaterThanOrEqual(N);
+  for (let i = 0; i < 4; i++) {
+    const p = await tiles[i].processed(), d = await tiles[i].detected();
+    // >= 14 of 17 joints with score >= 0.3 in >= 90% of the frames of every view.
+    expect(d / p, `view ${i}: ${d}/${p} frames with >= 14 confident joints`).toBeGreaterThanOrEqual(0.9);
+  }
+  // The overlay has a skeleton drawn on it.
+  const drawn = await page.getByTestId('camera-overlay-2').evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
+    return n;
+  });
+  expect(drawn).toBeGreaterThan(500);
+  // No tensor leak: the worker's tensor count is the same as after warm-up.
+  const panel = page.getByTestId('camera-panel');
+  const warm = await panel.getAttribute('data-num-tensors-warm');
+  expect(Number(warm)).toBeGreaterThan(0);
+  expect(await panel.getAttribute('data-num-tensors')).toBe(warm);
+
+  // Unplug camera 3 (index 2): it is shown lost, the other three keep producing detections.
+  await page.evaluate(() => (window as unknown as { __fakeCams: { unplug(i: number): void } }).__fakeCams.unplug(2));
+  await expect(page.getByTestId('camera-tile-2')).toHaveAttribute('data-status', 'lost');
+  await expect(page.getByTestId('camera-lost-2')).toBeVisible();
+  const before = await Promise.all(tiles.map((t) => t.processed()));
+  await expect.poll(async () => Math.min(...(await Promise.all([0, 1, 3].map((i) => tiles[i].processed())))), { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(Math.max(before[0], before[1], before[3]) + 3);
+  expect(await tiles[2].processed()).toBe(before[2]);
+  for (const i of [0, 1, 3]) expect(await tiles[i].status()).toBe('ok');
+  expect(await panel.getAttribute('data-num-tensors')).toBe(warm);
+
+  // Plugged back in: re-opened on devicechange and detected again.
+  await page.evaluate(() => (window as unknown as { __fakeCams: { replug(i: number): void } }).__fakeCams.replug(2));
+  await expect(page.getByTestId('camera-tile-2')).toHaveAttribute('data-status', 'ok', { timeout: 30_000 });
+  await expect.poll(() => tiles[2].processed(), { timeout: 60_000 }).toBeGreaterThan(before[2] + 1);
+
+  await page.getByTestId('stop-capture').click();
+  expect(errors).toEqual([]);
+});
+
+test('denied camera permission shows the message and nothing throws', async ({ browser }) => {
+  // Real Chromium denial: a fake device exists, but the permission prompt is answered "block".
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = async () => {
+      throw new DOMException('Permission denied', 'NotAllowedError');
+    };
+  });
+  await page.goto('/');
+  await page.getByTestId('source-cameras').check();
+  await page.getByTestId('connect-cameras').click();
+  await expect(page.getByTestId('capture-error')).toContainText('permission was denied');
+  await expect(page.getByTestId('connect-cameras')).toBeEnabled();
+  expect(errors).toEqual([]);
+  await context.close();
+});

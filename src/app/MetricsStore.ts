@@ -1,0 +1,107 @@
+/**
+ * Accumulates the live numbers from bus.fused outside React: per-camera rates, per-stage latency (moving
+ * averages), skew, the distance between the compared methods, and each method's MPJPE against the truth
+ * (current and running mean). The panel samples snapshot() a few times a second.
+ */
+import { meanJointDistance } from '../viewer/compare';
+import { bus, type FusedFrameSet } from './bus';
+
+export interface MetricsSnapshot {
+  cameraFps: number[];
+  /** Stage → ms (moving average). */
+  latency: Record<string, number>;
+  skewMs: number;
+  /** Mean distance (m) between the two compared methods, current and running mean. */
+  between: { a: string; b: string; current: number; mean: number };
+  /** Method id → MPJPE (m) against the truth; absent without truth. */
+  mpjpe: Record<string, { current: number; mean: number; frames: number }>;
+  hasTruth: boolean;
+  frames: number;
+}
+
+const WINDOW_S = 2;
+const EMA = 0.1;
+
+export class MetricsStore {
+  private times: number[] = [];
+  private okTimes: number[][] = [];
+  private latency: Record<string, number> = {};
+  private skew = NaN;
+  private sums: Record<string, { sum: number; n: number; current: number }> = {};
+  private between = { sum: 0, n: 0, current: NaN };
+  private hasTruth = false;
+  private frames = 0;
+  compare: [string, string] = ['lifter', 'robust'];
+  /** Extra stage timings that do not travel on the bus (the renderer's). */
+  extra: () => Record<string, number> = () => ({});
+  private unsub: (() => void) | null = null;
+
+  start(): void {
+    this.unsub ??= bus.fused.subscribe((f) => this.add(f, performance.now() / 1000));
+  }
+
+  stop(): void {
+    this.unsub?.();
+    this.unsub = null;
+  }
+
+  reset(): void {
+    this.sums = {};
+    this.between = { sum: 0, n: 0, current: NaN };
+    this.frames = 0;
+  }
+
+  add(f: FusedFrameSet, now: number): void {
+    this.frames++;
+    f.frame.status.forEach((s, i) => {
+      (this.okTimes[i] ??= []);
+      if (s === 'ok') this.okTimes[i].push(now);
+    });
+    this.okTimes.length = f.frame.status.length;
+    for (const q of this.okTimes) while (q.length && now - q[0] > WINDOW_S) q.shift();
+    const stages: Record<string, number> = { ...f.frame.timings, ...f.timings };
+    delete stages.skew;
+    for (const [k, v] of Object.entries(stages)) {
+      if (!Number.isFinite(v)) continue;
+      this.latency[k] = this.latency[k] === undefined ? v : this.latency[k] + EMA * (v - this.latency[k]);
+    }
+    if (Number.isFinite(f.frame.timings.skew)) this.skew = f.frame.timings.skew;
+    const gt = f.frame.gt ?? null;
+    this.hasTruth = !!gt;
+    if (gt) {
+      for (const [id, pose] of Object.entries(f.poses)) {
+        const e = meanJointDistance(pose, gt);
+        const acc = (this.sums[id] ??= { sum: 0, n: 0, current: NaN });
+        acc.current = e;
+        if (Number.isFinite(e)) {
+          acc.sum += e;
+          acc.n++;
+        }
+      }
+    }
+    const [a, b] = this.compare;
+    const d = meanJointDistance(f.poses[a], f.poses[b]);
+    this.between.current = d;
+    if (Number.isFinite(d)) {
+      this.between.sum += d;
+      this.between.n++;
+    }
+  }
+
+  snapshot(): MetricsSnapshot {
+    const mpjpe: MetricsSnapshot['mpjpe'] = {};
+    for (const [id, s] of Object.entries(this.sums)) mpjpe[id] = { current: s.current, mean: s.n ? s.sum / s.n : NaN, frames: s.n };
+    const [a, b] = this.compare;
+    return {
+      cameraFps: this.okTimes.map((q) => q.length / WINDOW_S),
+      latency: { ...this.latency, ...this.extra() },
+      skewMs: this.skew,
+      between: { a, b, current: this.between.current, mean: this.between.n ? this.between.sum / this.between.n : NaN },
+      mpjpe,
+      hasTruth: this.hasTruth,
+      frames: this.frames,
+    };
+  }
+}
+
+export const metrics = new MetricsStore();

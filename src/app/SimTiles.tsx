@@ -1,0 +1,82 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Camera } from '../geometry/camera';
+import { drawDetection, drawSkeleton2D, reprojectPose, reprojectionErrorPx } from '../viewer/overlay';
+import { METHOD_COLORS } from '../viewer/styles';
+import { bus } from './bus';
+import { simulation } from './SimulationSource';
+
+const TILE_W = 240;
+const METHODS = ['lifter', 'robust', 'dlt'];
+
+/**
+ * The virtual cameras' tiles in simulation mode: each view's simulated detection (white) with every method's
+ * 3D result reprojected into it in the method's colour, and each method's mean reprojection error in pixels.
+ * Drawn in its own timer from the latest bus values; React only decides whether the tiles exist.
+ */
+export function SimTiles() {
+  const [running, setRunning] = useState<boolean>(simulation.running.latest() ?? false);
+  const [cams, setCams] = useState<readonly Camera[]>(bus.cameras.latest() ?? []);
+  const canvases = useRef<(HTMLCanvasElement | null)[]>([]);
+  useEffect(() => {
+    const a = simulation.running.subscribe(setRunning);
+    const b = bus.cameras.subscribe(setCams);
+    return () => {
+      a();
+      b();
+    };
+  }, []);
+  useEffect(() => {
+    if (!running) return;
+    let last: unknown = null;
+    const uv = new Float64Array(34);
+    const timer = setInterval(() => {
+      const f = bus.fused.latest();
+      if (!f || f === last) return;
+      last = f;
+      cams.forEach((cam, i) => {
+        const c = canvases.current[i];
+        const ctx = c?.getContext('2d');
+        if (!c || !ctx) return;
+        const k = c.width / cam.width;
+        ctx.fillStyle = '#0d0f13';
+        ctx.fillRect(0, 0, c.width, c.height);
+        const view = f.frame.views[i];
+        const lines: [string, string][] = [];
+        if (view) {
+          drawDetection(ctx, view, k);
+          for (const id of METHODS) {
+            const pose = f.poses[id];
+            if (!pose) continue;
+            drawSkeleton2D(ctx, reprojectPose(cam, pose, uv), { color: METHOD_COLORS[id], scale: k, lineWidth: 1.2 });
+            lines.push([id, `${id} ${reprojectionErrorPx(cam, pose, view).toFixed(1)} px`]);
+          }
+        }
+        ctx.font = '11px system-ui, sans-serif';
+        ctx.fillStyle = '#e6e8ee';
+        ctx.fillText(`${cam.name}${view ? '' : ` — ${f.frame.status[i]}`}`, 4, 12);
+        lines.forEach(([id, text], n) => {
+          ctx.fillStyle = METHOD_COLORS[id];
+          ctx.fillText(text, 4, c.height - 6 - 13 * (lines.length - 1 - n));
+        });
+      });
+    }, 100);
+    return () => clearInterval(timer);
+  }, [running, cams]);
+  if (!running) return null;
+  return (
+    <section className="sim-tiles" data-testid="sim-tiles" aria-label="Virtual cameras">
+      <h2>Virtual cameras</h2>
+      {cams.map((cam, i) => (
+        <canvas
+          key={`${cam.name}-${i}`}
+          ref={(el) => {
+            canvases.current[i] = el;
+          }}
+          width={TILE_W}
+          height={Math.round((TILE_W * cam.height) / cam.width)}
+          data-testid={`sim-tile-${i}`}
+        />
+      ))}
+    </section>
+  );
+}

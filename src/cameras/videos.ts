@@ -1,0 +1,93 @@
+/**
+ * Recorded videos as cameras: one file per camera, stepped together frame by frame (seek, wait, grab), so a
+ * multi-view recording is processed deterministically and completely, whatever the detector's speed.
+ */
+export interface VideoInput {
+  url: string;
+  label: string;
+}
+
+export class LockstepVideos {
+  readonly videos: HTMLVideoElement[];
+  fps = 30;
+  frameCount = 0;
+
+  constructor(readonly inputs: VideoInput[]) {
+    this.videos = inputs.map((inp) => {
+      const v = document.createElement('video');
+      v.muted = true;
+      v.playsInline = true;
+      v.preload = 'auto';
+      v.src = inp.url;
+      return v;
+    });
+  }
+
+  /** Loads metadata; `fps` 0 means measure it from the first video's frame times. */
+  async open(fps: number): Promise<void> {
+    await Promise.all(
+      this.videos.map(
+        (v, i) =>
+          new Promise<void>((res, rej) => {
+            if (v.readyState >= 2) return res();
+            v.addEventListener('loadeddata', () => res(), { once: true });
+            v.addEventListener('error', () => rej(new Error(`${this.inputs[i].label}: the browser cannot decode this video`)), { once: true });
+          }),
+      ),
+    );
+    this.fps = fps > 0 ? fps : await measureFps(this.videos[0]);
+    const durations = this.videos.map((v) => v.duration).filter((d) => Number.isFinite(d) && d > 0);
+    if (!durations.length) throw new Error('videos have no known duration');
+    // Frame count of the shortest video: a frame set needs every camera.
+    this.frameCount = Math.floor(Math.min(...durations) * this.fps + 1e-6);
+  }
+
+  /** Seeks every video to frame `i` (the middle of its interval, so rounding never lands on a neighbour). */
+  async seek(i: number): Promise<void> {
+    const t = (i + 0.5) / this.fps;
+    await Promise.all(
+      this.videos.map(
+        (v) =>
+          new Promise<void>((res) => {
+            if (Math.abs(v.currentTime - t) < 1e-6 && !v.seeking) return res();
+            v.addEventListener('seeked', () => res(), { once: true });
+            v.currentTime = t;
+          }),
+      ),
+    );
+  }
+
+  dispose() {
+    for (const v of this.videos) {
+      v.removeAttribute('src');
+      v.load();
+    }
+  }
+}
+
+/** Plays a few frames muted and takes the median interval of rVFC mediaTime; 30 if that is not possible. */
+export async function measureFps(v: HTMLVideoElement, samples = 8, timeoutMs = 3000): Promise<number> {
+  const rv = v as HTMLVideoElement & { requestVideoFrameCallback?(cb: (now: number, m: { mediaTime: number }) => void): number };
+  if (!rv.requestVideoFrameCallback) return 30;
+  const times: number[] = [];
+  await new Promise<void>((res) => {
+    const timer = setTimeout(res, timeoutMs);
+    const cb = (_: number, m: { mediaTime: number }) => {
+      times.push(m.mediaTime);
+      if (times.length >= samples) {
+        clearTimeout(timer);
+        res();
+      } else rv.requestVideoFrameCallback!(cb);
+    };
+    rv.requestVideoFrameCallback(cb);
+    v.playbackRate = 1;
+    v.play().catch(() => res());
+  });
+  v.pause();
+  const d = times.slice(1).map((t, i) => t - times[i]).filter((x) => x > 0).sort((a, b) => a - b);
+  if (!d.length) return 30;
+  // Playback may skip frames, so the smallest common interval is the frame period.
+  const period = d[Math.floor(d.length / 4)];
+  const fps = 1 / period;
+  return Number.isFinite(fps) && fps > 1 && fps < 241 ? Math.round(fps * 100) / 100 : 30;
+}

@@ -1,0 +1,74 @@
+/**
+ * Plain-text exports of a pose sequence: CSV (one row per frame: frame, time, then joint_x/y/z columns in
+ * metres, empty cells where a joint has no estimate), JSON, and TRC (OpenSim's marker format, millimetres).
+ */
+import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
+import type { PoseLike } from './types';
+
+export interface SequenceInfo {
+  fps: number;
+  /** Time of each frame in seconds. */
+  times: ArrayLike<number>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const num = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '');
+
+export function csvHeader(): string {
+  return ['frame', 'time', ...COCO17_NAMES.flatMap((n) => [`${n}_x`, `${n}_y`, `${n}_z`])].join(',');
+}
+
+export function writeCsv(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo): string {
+  const out = [csvHeader()];
+  poses.forEach((p, f) => {
+    const cells: string[] = [String(f), num(info.times[f], 6)];
+    for (let j = 0; j < NUM_JOINTS; j++) {
+      for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k], 5) : '');
+    }
+    out.push(cells.join(','));
+    if (info.onProgress && f % 512 === 0) info.onProgress(f, poses.length);
+  });
+  return out.join('\n') + '\n';
+}
+
+/** JSON: { format, fps, joints, frames: [{ frame, time, joints: { name: [x,y,z] } | null }] } (metres). */
+export function writePoseJson(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { method: string }): string {
+  return JSON.stringify({
+    format: 'parallax-poses3d',
+    version: 1,
+    method: info.method,
+    fps: info.fps,
+    units: 'm',
+    up: 'y',
+    joints: COCO17_NAMES,
+    frames: poses.map((p, f) => ({
+      frame: f,
+      time: Math.round(info.times[f] * 1e6) / 1e6,
+      joints: p
+        ? Object.fromEntries(
+            COCO17_NAMES.flatMap((n, j) => (p.valid[j] ? [[n, [0, 1, 2].map((k) => Math.round(p.joints[3 * j + k] * 1e5) / 1e5)]] : [])),
+          )
+        : null,
+    })),
+  });
+}
+
+/** TRC (OpenSim): tab-separated, millimetres, Y up; missing markers are empty cells. */
+export function writeTrc(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { fileName: string }): string {
+  const n = poses.length;
+  const lines = [
+    `PathFileType\t4\t(X/Y/Z)\t${info.fileName}`,
+    'DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames',
+    [info.fps, info.fps, n, NUM_JOINTS, 'mm', info.fps, 1, n].join('\t'),
+    ['Frame#', 'Time', ...COCO17_NAMES.flatMap((m) => [m, '', ''])].join('\t'),
+    ['', '', ...COCO17_NAMES.flatMap((_, j) => [`X${j + 1}`, `Y${j + 1}`, `Z${j + 1}`])].join('\t'),
+    '',
+  ];
+  poses.forEach((p, f) => {
+    const cells = [String(f + 1), num(info.times[f], 6)];
+    for (let j = 0; j < NUM_JOINTS; j++) for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k] * 1000, 3) : '');
+    lines.push(cells.join('\t'));
+    if (info.onProgress && f % 512 === 0) info.onProgress(f, n);
+  });
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,39 @@
+/** Loads the lifter from disk in Node (CLIs, tests): tfjs-node is not available, so files are read directly. */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LifterMethod } from './lifter';
+import { netFromParts } from './manifest';
+import type { LifterNet } from './model';
+
+export const DEFAULT_LIFTER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'models', 'lifter');
+
+/** dir holds {stem}manifest.json and the weights file it names. */
+export async function loadLifterNetFromDir(dir: string = DEFAULT_LIFTER_DIR, stem = ''): Promise<LifterNet> {
+  const manifestPath = join(dir, `${stem}manifest.json`);
+  let manifest: { weights?: unknown };
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (e) {
+    throw new Error(`lifter: cannot read ${manifestPath}: ${e instanceof Error ? e.message : e}`);
+  }
+  const name = typeof manifest.weights === 'string' ? manifest.weights : `${stem}weights.bin`;
+  const buf = await readFile(join(dir, name));
+  return netFromParts(manifest, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+}
+
+/** Node has no tfjs-node here: run on the wasm backend unless the caller already chose one. */
+export async function ensureNodeBackend(): Promise<string> {
+  if (tf.engine().backendName !== 'wasm' && tf.engine().backendName !== 'cpu') {
+    await tf.setBackend('wasm');
+  }
+  await tf.ready();
+  return tf.getBackend();
+}
+
+export async function loadLifterFromDir(dir?: string, stem = ''): Promise<LifterMethod> {
+  await ensureNodeBackend();
+  return new LifterMethod(await loadLifterNetFromDir(dir, stem));
+}

@@ -1,0 +1,72 @@
+/**
+ * Reprojection of 3D results into a camera tile: a pure part (pixels and per-view error, with the one camera
+ * model) and a small 2D-canvas draw helper. The capture tiles and the simulation tiles both call these.
+ */
+import { projectPoint, type Camera } from '../geometry/camera';
+import type { Pose3D, ViewKeypoints } from '../fusion/types';
+import { COCO17_BONES, NUM_JOINTS } from '../keypoints';
+
+/** u,v × 17 of a pose seen by a camera; NaN for joints without an estimate or behind the camera. */
+export function reprojectPose(cam: Camera, pose: Pose3D, out = new Float64Array(NUM_JOINTS * 2)): Float64Array {
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    if (!pose.valid[j]) {
+      out[2 * j] = NaN;
+      out[2 * j + 1] = NaN;
+      continue;
+    }
+    projectPoint(cam, pose.joints[3 * j], pose.joints[3 * j + 1], pose.joints[3 * j + 2], out, 2 * j);
+  }
+  return out;
+}
+
+/**
+ * Mean pixel distance between a pose's reprojection and a view's detection, over joints with a detection score
+ * of at least minScore and an estimate; NaN when there is no such joint.
+ */
+export function reprojectionErrorPx(cam: Camera, pose: Pose3D, view: ViewKeypoints, minScore = 0.3): number {
+  const uv = reprojectPose(cam, pose);
+  let s = 0, n = 0;
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    if (view[3 * j + 2] < minScore || Number.isNaN(uv[2 * j])) continue;
+    s += Math.hypot(uv[2 * j] - view[3 * j], uv[2 * j + 1] - view[3 * j + 1]);
+    n++;
+  }
+  return n ? s / n : NaN;
+}
+
+/**
+ * Draws a skeleton given as pixel coordinates (u,v × 17, NaN = absent) with an optional per-joint score
+ * (fades low scores). `scale` maps image pixels to canvas pixels.
+ */
+export function drawSkeleton2D(
+  ctx: CanvasRenderingContext2D,
+  uv: ArrayLike<number>,
+  opts: { color: string; scale: number; lineWidth?: number; dash?: number[]; scores?: ArrayLike<number>; stride?: number },
+): void {
+  const st = opts.stride ?? 2;
+  const k = opts.scale;
+  const ok = (j: number) => Number.isFinite(uv[st * j]) && (!opts.scores || opts.scores[j] >= 0.3);
+  ctx.save();
+  ctx.strokeStyle = opts.color;
+  ctx.fillStyle = opts.color;
+  ctx.lineWidth = opts.lineWidth ?? 1.5;
+  ctx.setLineDash(opts.dash ?? []);
+  ctx.beginPath();
+  for (const [a, b] of COCO17_BONES) {
+    if (!ok(a) || !ok(b)) continue;
+    ctx.moveTo(uv[st * a] * k, uv[st * a + 1] * k);
+    ctx.lineTo(uv[st * b] * k, uv[st * b + 1] * k);
+  }
+  ctx.stroke();
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    if (!ok(j)) continue;
+    ctx.fillRect(uv[st * j] * k - 1.5, uv[st * j + 1] * k - 1.5, 3, 3);
+  }
+  ctx.restore();
+}
+
+/** A detection ([x, y, score] × 17) as drawSkeleton2D input: stride 3, scores every third value. */
+export function drawDetection(ctx: CanvasRenderingContext2D, view: ViewKeypoints, scale: number, color = '#ffffff'): void {
+  const scores = Array.from({ length: NUM_JOINTS }, (_, j) => view[3 * j + 2]);
+  drawSkeleton2D(ctx, view, { color, scale, stride: 3, scores, lineWidth: 2 });
+}
