@@ -26,15 +26,16 @@ export function CameraPanel() {
 
   return (
     <section className="camera-panel" data-testid="camera-panel" aria-label="Cameras" data-phase={snap.phase}
-      data-sets={snap.sets} data-num-tensors={snap.numTensors ?? ''} data-num-tensors-warm={snap.numTensorsAfterWarmup ?? ''}>
+      data-sets={snap.sets} data-num-tensors={snap.numTensors ?? ''} data-num-tensors-warm={snap.numTensorsAfterWarmup ?? ''}
+      data-sets-per-sec={snap.setsPerSec} data-mean-set-ms={snap.meanSetMs} data-mean-infer-ms={snap.meanInferMs} data-infer-median-ms={snap.inferMedianMs}>
       <h2>Cameras</h2>
       <div className="capture-controls">
         <div role="radiogroup" aria-label="Source" className="source-choice">
-          {(['cameras', 'videos'] as SourceKind[]).map((k) => (
+          {(['cameras', 'videos', 'take'] as SourceKind[]).map((k) => (
             <label key={k}>
               <input type="radio" name="source" value={k} data-testid={`source-${k}`} checked={snap.source === k}
                 onChange={() => capture.setSource(k)} />
-              {k === 'cameras' ? 'Cameras' : 'Videos'}
+              {k === 'cameras' ? 'Cameras' : k === 'videos' ? 'Videos' : 'Take'}
             </label>
           ))}
         </div>
@@ -81,6 +82,16 @@ export function CameraPanel() {
               </div>
             )}
           </div>
+        ) : snap.source === 'take' ? (
+          !busy && (
+            <div className="take-source">
+              <input type="file" accept=".json,application/json" data-testid="capture-take-file"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  if (f) void f.text().then((t) => capture.startTake(t, f.name));
+                }} />
+            </div>
+          )
         ) : (
           !busy && (
             <div className="video-source">

@@ -51,8 +51,8 @@ export function CameraTile({ index, tile, controller, threshold }: { index: numb
       }
     };
     const last = controller.latestKeypoints(index);
-    const v = controller.videoElement(index);
-    if (last && v) draw(last, v.videoWidth, v.videoHeight);
+    const [w, h] = controller.frameSize(index);
+    if (last) draw(last, w, h);
     const off = controller.onKeypoints((i, kp, w, h) => {
       if (i === index) draw(kp, w, h);
     });
@@ -63,7 +63,7 @@ export function CameraTile({ index, tile, controller, threshold }: { index: numb
   return (
     <figure className={`camera-tile tile-${tile.status}`} data-testid={`camera-tile-${index}`} data-status={tile.status}
       data-detected={tile.detected} data-processed={tile.processed}>
-      <div className="tile-media" ref={holder}>
+      <div className={video ? 'tile-media' : 'tile-media no-video'} ref={holder}>
         <canvas ref={canvas} className="tile-overlay" data-testid={`camera-overlay-${index}`} />
         {tile.status === 'lost' && <div className="tile-badge" data-testid={`camera-lost-${index}`}>LOST</div>}
       </div>

@@ -22,10 +22,12 @@ import {
   type VideoDevice,
 } from '../cameras/webcams';
 import { DetectionClient } from '../detection/client';
+import { TakeReplay } from '../cameras/take-replay';
+import { parseTake } from '../take';
 import { DEFAULT_MODEL, type BackendChoice, type ModelId } from '../detection/models';
 import { NUM_JOINTS } from '../keypoints';
 
-export type SourceKind = 'cameras' | 'videos';
+export type SourceKind = 'cameras' | 'videos' | 'take';
 export type TileStatus = 'starting' | 'ok' | 'no-detection' | 'lost' | 'error' | 'done';
 
 export interface TileState {
@@ -72,6 +74,8 @@ export interface CaptureSnapshot {
   /** Mean wall time per frame set and mean sum of the model's inference times in it (ms). */
   meanSetMs: number;
   meanInferMs: number;
+  /** Median per-view inference time over the last frames (ms). */
+  inferMedianMs: number;
   /** Lockstep progress. */
   frame: number;
   frameCount: number;
@@ -111,6 +115,7 @@ export class CaptureController {
   private client: DetectionClient | null = null;
   private live: LiveCamera[] = [];
   private lockstep: LockstepVideos | null = null;
+  private replay: TakeReplay | null = null;
   private assembler: FrameSetAssembler<Grab> | null = null;
   private hungry = false;
   private grabbing: boolean[] = [];
@@ -122,12 +127,13 @@ export class CaptureController {
   private lastKp: (Float32Array | null)[] = [];
   private onDeviceChange = () => void this.reopenLost();
   private emitQueued = false;
+  private inferSamples: number[] = [];
 
   constructor(settings: Partial<CaptureSettings> = {}) {
     this.snap = {
       phase: 'idle', source: 'cameras', error: null, devices: [], tiles: [],
       settings: { model: DEFAULT_MODEL, backend: 'auto', constraints: { ...DEFAULT_CONSTRAINTS }, maxSide: 640, scoreThreshold: 0.3, videoFps: 0, ...settings },
-      backend: null, backendNotes: [], numTensors: null, numTensorsAfterWarmup: null, sets: 0, setsPerSec: 0, meanSetMs: 0, meanInferMs: 0, frame: 0, frameCount: 0,
+      backend: null, backendNotes: [], numTensors: null, numTensorsAfterWarmup: null, sets: 0, setsPerSec: 0, meanSetMs: 0, meanInferMs: 0, inferMedianMs: NaN, frame: 0, frameCount: 0,
     };
   }
 
@@ -347,6 +353,63 @@ export class CaptureController {
     }
   }
 
+  // ---- take replay ----
+  /** Replays a take file's 2D detections at its own rate; its cameras become the rig. */
+  startTake(text: string, name: string): void {
+    this.stop();
+    let take;
+    try {
+      take = parseTake(text);
+    } catch (e) {
+      this.set({ phase: 'error', error: `${name}: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    const run = ++this.runId;
+    const nv = take.frames[0]?.views.length ?? take.cameras.length;
+    const labels = Array.from({ length: nv }, (_, i) => take.cameras[i]?.name ?? `view ${i + 1}`);
+    this.prepareRun(labels);
+    labels.forEach((_, i) => this.setTile(i, { status: 'ok', settings: take.cameras[i] ? `${take.cameras[i].width}×${take.cameras[i].height} @ ${take.fps} fps (take)` : '' }));
+    if (take.cameras.length) bus.cameras.emit(take.cameras);
+    this.set({ phase: 'running', frameCount: take.frames.length });
+    const sizes = labels.map((_, i) => [take.cameras[i]?.width ?? 0, take.cameras[i]?.height ?? 0]);
+    this.replay = new TakeReplay(
+      take,
+      (fr, idx) => {
+        if (run !== this.runId) return;
+        const tiles = this.snap.tiles.slice();
+        fr.views.forEach((kp, i) => {
+          this.lastKp[i] = kp;
+          this.emitKp(i, kp, sizes[i][0], sizes[i][1]);
+          this.detRates[i].tick();
+          const good = kp ? countConfident(kp, this.snap.settings.scoreThreshold) : 0;
+          tiles[i] = { ...tiles[i], status: kp ? 'ok' : 'no-detection', detFps: this.detRates[i].rate(), processed: tiles[i].processed + 1, detected: tiles[i].detected + (good >= 14 ? 1 : 0) };
+        });
+        this.setRate.tick();
+        this.snap = { ...this.snap, tiles, frame: idx + 1, sets: this.snap.sets + 1, setsPerSec: this.setRate.rate() };
+        this.notify();
+        bus.detections.emit({
+          time: fr.time,
+          views: fr.views,
+          status: fr.views.map((v) => (v ? 'ok' : 'no-detection')),
+          timings: {},
+          gt: fr.gt,
+        });
+      },
+      () => {
+        if (run === this.runId) this.set({ phase: 'finished' });
+      },
+    );
+    this.replay.start();
+  }
+
+  /** Frame size of a tile's source (video, or the take's camera), for drawing. */
+  frameSize(i: number): [number, number] {
+    const v = this.videoElement(i);
+    if (v) return [v.videoWidth, v.videoHeight];
+    const c = this.replay?.take.cameras[i];
+    return c ? [c.width, c.height] : [0, 0];
+  }
+
   // ---- shared ----
   private prepareRun(labels: string[]) {
     const n = labels.length;
@@ -355,8 +418,9 @@ export class CaptureController {
     this.setRate = new RateMeter(4000);
     this.sourceSkipped = new Array(n).fill(0);
     this.lastKp = new Array(n).fill(null);
+    this.inferSamples = [];
     this.set({
-      phase: 'starting', error: null, tiles: labels.map(EMPTY_TILE), sets: 0, setsPerSec: 0, meanSetMs: 0, meanInferMs: 0,
+      phase: 'starting', error: null, tiles: labels.map(EMPTY_TILE), sets: 0, setsPerSec: 0, meanSetMs: 0, meanInferMs: 0, inferMedianMs: NaN,
       numTensors: null, numTensorsAfterWarmup: null, frame: 0, frameCount: 0,
     });
   }
@@ -392,7 +456,10 @@ export class CaptureController {
       const kp = result.views[i];
       const lost = this.live[i]?.lost ?? false;
       status.push(lost ? 'lost' : kp ? 'ok' : 'no-detection');
-      if (Number.isFinite(result.inferMs[i])) inferSum += result.inferMs[i];
+      if (Number.isFinite(result.inferMs[i])) {
+        inferSum += result.inferMs[i];
+        this.inferSamples.push(result.inferMs[i]);
+      }
       if (frames[i]) {
         this.detRates[i].tick(tEnd);
         this.lastKp[i] = kp;
@@ -420,8 +487,9 @@ export class CaptureController {
       ...this.snap, tiles, sets, setsPerSec: this.setRate.rate(tEnd),
       meanSetMs: this.snap.meanSetMs + (setMs - this.snap.meanSetMs) / sets,
       meanInferMs: this.snap.meanInferMs + (inferSum - this.snap.meanInferMs) / sets,
-      numTensors: result.numTensors, numTensorsAfterWarmup: warm,
+      numTensors: result.numTensors, numTensorsAfterWarmup: warm, inferMedianMs: median(this.inferSamples),
     };
+    if (this.inferSamples.length > 1000) this.inferSamples.splice(0, this.inferSamples.length - 1000);
     this.notify();
     bus.detections.emit({
       time,
@@ -447,6 +515,8 @@ export class CaptureController {
     this.assembler = null;
     this.lockstep?.dispose();
     this.lockstep = null;
+    this.replay?.stop();
+    this.replay = null;
     if (this.snap.phase === 'running' || this.snap.phase === 'starting') this.set({ phase: 'idle' });
   }
 
@@ -455,6 +525,12 @@ export class CaptureController {
     this.client?.terminate();
     this.client = null;
   }
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
 }
 
 function countConfident(kp: Float32Array, thr: number): number {

@@ -13,7 +13,7 @@
  * board's x axis runs along `cols`. When cols + rows is even both ends look alike; then corner 0 is the one nearest
  * the image's top-left.
  */
-import { downscale, type GrayImage } from './image';
+import { downscale, sampleBilinear, type GrayImage } from './image';
 import { refineCorner } from './subpix';
 
 export interface DetectOptions {
@@ -23,6 +23,8 @@ export interface DetectOptions {
   maxRefineHalfWindow: number;
   /** Stop after the first threshold/erosion attempt (live preview: cheapest on frames without a board). */
   fast: boolean;
+  /** Diagnostics hook: each attempt's quads (working-image pixels) and whether it formed the lattice. */
+  onAttempt?: (info: { attempt: number; factor: number; quads: Array<{ p: Float64Array; links: number }>; lattice: boolean }) => void;
 }
 
 export const defaultDetectOptions: DetectOptions = { maxWorkingSide: 1000, maxRefineHalfWindow: 11, fast: false };
@@ -66,10 +68,9 @@ export function detectCheckerboard(img: GrayImage, cols: number, rows: number, o
     adaptiveThreshold(work, integral, integralSq, half, kStd, black);
     erode(black, w, h, erosion, eroded);
     const quads = findQuads(eroded, w, h, erosion);
-    if (quads.length < blackNeeded) continue;
-    linkQuads(quads, erosion);
-    const lattice = labelLattice(quads, cols, rows);
-    if ((globalThis as any).__DBG) { let l = 0; quads.forEach((q) => q.linkQ.forEach((v) => { if (v >= 0) l++; })); (globalThis as any).__Q = quads; console.log("attempt", a, "quads", quads.length, "links", l / 2, "lattice", !!lattice); }
+    if (quads.length >= blackNeeded) linkQuads(quads, erosion);
+    const lattice = quads.length >= blackNeeded ? labelLattice(work, quads, cols, rows) : null;
+    o.onAttempt?.({ attempt: a, factor, lattice: !!lattice, quads: quads.map((q) => ({ p: q.p, links: q.linkQ.filter((v) => v >= 0).length })) });
     if (!lattice) continue;
     const corners = new Float64Array(cols * rows * 2);
     for (let k = 0; k < cols * rows; k++) {
@@ -294,7 +295,7 @@ const OY = [0, 0, 1, 1];
  * Labels quads on the integer lattice and returns the cols × rows corners (working-image pixels, ordered by the
  * board rule), or null unless exactly one connected group forms a complete cols × rows grid.
  */
-function labelLattice(quads: Quad[], cols: number, rows: number): Float64Array | null {
+function labelLattice(work: GrayImage, quads: Quad[], cols: number, rows: number): Float64Array | null {
   const nq = quads.length;
   const si = new Int32Array(nq), sj = new Int32Array(nq), rot = new Int8Array(nq);
   const group = new Int32Array(nq).fill(-1);
@@ -329,32 +330,67 @@ function labelLattice(quads: Quad[], cols: number, rows: number): Float64Array |
     }
     if (members.length < 2) continue;
     if (!consistent) continue;
-    // Inner corners: linked quad corners, keyed by lattice position.
+    // Inner corners: linked quad corners (two black squares meet), keyed by lattice position. Unlinked corners
+    // count too when the image shows an X-junction there (the diagonal square exists but was not a clean quad,
+    // e.g. cut by the image border); an L-corner at the board's outer edge never does.
     const sums = new Map<string, [number, number, number, number, number]>();
+    const loose = new Map<string, [number, number, number, number, number]>();
     for (const a of members) {
       const q = quads[a];
       for (let k = 0; k < 4; k++) {
-        if (q.linkQ[k] < 0) continue;
         const off = (k - rot[a] + 4) % 4;
         const pi = si[a] + OX[off], pj = sj[a] + OY[off];
         const key = `${pi},${pj}`;
+        if (q.linkQ[k] < 0) {
+          if (!loose.has(key) && isXJunction(work, q, k)) loose.set(key, [q.p[2 * k], q.p[2 * k + 1], 1, pi, pj]);
+          continue;
+        }
         const s = sums.get(key);
         if (s) { s[0] += q.p[2 * k]; s[1] += q.p[2 * k + 1]; s[2]++; }
         else sums.set(key, [q.p[2 * k], q.p[2 * k + 1], 1, pi, pj]);
       }
     }
-    if (sums.size !== cols * rows) continue;
+    if (sums.size < 2) continue;
     let i0 = Infinity, j0 = Infinity, i1 = -Infinity, j1 = -Infinity;
     for (const s of sums.values()) {
       i0 = Math.min(i0, s[3]); i1 = Math.max(i1, s[3]);
       j0 = Math.min(j0, s[4]); j1 = Math.max(j1, s[4]);
     }
-    const A = i1 - i0 + 1, B = j1 - j0 + 1;
-    if (!((A === cols && B === rows) || (A === rows && B === cols))) continue;
-    if (result) return null; // two complete boards: ambiguous
-    result = orderCorners(sums, i0, j0, A, B, cols, rows);
+    // Every cols × rows window (either orientation) that holds all linked corners and is filled by linked or
+    // X-junction corners; exactly one must exist.
+    const windows: Array<[number, number, number, number]> = [];
+    for (const [A, B] of cols === rows ? [[cols, rows]] : [[cols, rows], [rows, cols]]) {
+      if (i1 - i0 + 1 > A || j1 - j0 + 1 > B) continue;
+      for (let wi = i1 - A + 1; wi <= i0; wi++)
+        for (let wj = j1 - B + 1; wj <= j0; wj++) {
+          let full = true;
+          for (let i = wi; i < wi + A && full; i++) for (let j = wj; j < wj + B && full; j++) if (!sums.has(`${i},${j}`) && !loose.has(`${i},${j}`)) full = false;
+          if (full) windows.push([wi, wj, A, B]);
+        }
+    }
+    if (windows.length === 0) continue;
+    if (windows.length > 1 || result) return null; // ambiguous: a larger or second board
+    const [wi, wj, A, B] = windows[0];
+    for (const [key, v] of loose) if (!sums.has(key)) sums.set(key, v);
+    result = orderCorners(sums, wi, wj, A, B, cols, rows);
   }
   return result;
+}
+
+/** Is quad corner k an X-junction: the square diagonally beyond it as dark as the quad, the two others light? */
+function isXJunction(img: GrayImage, q: Quad, k: number): boolean {
+  const p = q.p;
+  const cx = p[2 * k], cy = p[2 * k + 1];
+  const a = ((k + 3) % 4) * 2, b = ((k + 1) % 4) * 2;
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x > img.width - 1 || y > img.height - 1 ? NaN : sampleBilinear(img, x, y));
+  const dark = at(q.cx, q.cy);
+  const diag = at(cx + 0.5 * (2 * cx - p[a] - p[b]), cy + 0.5 * (2 * cy - p[a + 1] - p[b + 1]));
+  const w1 = at(cx + 0.5 * (p[b] - p[a]), cy + 0.5 * (p[b + 1] - p[a + 1]));
+  const w2 = at(cx + 0.5 * (p[a] - p[b]), cy + 0.5 * (p[a + 1] - p[b + 1]));
+  if (![dark, diag, w1, w2].every(Number.isFinite)) return false;
+  const light = Math.min(w1, w2);
+  if (light - dark < 20) return false;
+  return diag < dark + 0.35 * (light - dark);
 }
 
 function orderCorners(

@@ -4,7 +4,7 @@
  * board plane. Board squares (i, j), i ∈ [−1, cols−1], j ∈ [−1, rows−1], are black when i + j is even, so the
  * detector's ordering rule puts corner 0 at board (0, 0).
  */
-import { pixelToNormalized, type Camera } from '../geometry/camera';
+import { pixelToNormalized, projectPoint, type Camera } from '../geometry/camera';
 import { invert3, mul3, type Mat3 } from '../geometry/linalg';
 import type { BoardSpec } from './board';
 import { gaussianBlur, makeGray, type GrayImage } from './image';
@@ -84,9 +84,16 @@ export function renderBoard(cam: Camera, board: BoardSpec, pose: Pose, options: 
   const s = board.squareMm / 1000;
   const lo = -(1 + o.margin) * s, hiX = (board.cols + o.margin) * s, hiY = (board.rows + o.margin) * s;
   const inv = 1 / (ss * ss);
+  // Only pixels near the board's image need the per-sample intersection: bound it by projecting its outline.
+  const box = boardImageBox(cam, Rcb, tcb, lo, hiX, hiY);
   let k = 0;
   for (let y = 0; y < cam.height; y++)
     for (let x = 0; x < cam.width; x++) {
+      if (box && (x < box[0] || x > box[2] || y < box[1] || y > box[3])) {
+        k += 2 * ss * ss;
+        img.data[y * cam.width + x] = o.background * (1 + o.lightGradient * (2 * x / cam.width - 1));
+        continue;
+      }
       let acc = 0;
       for (let j = 0; j < ss * ss; j++, k += 2) {
         const nx = xy[k], ny = xy[k + 1];
@@ -112,6 +119,24 @@ export function renderBoard(cam: Camera, board: BoardSpec, pose: Pose, options: 
     for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(255, Math.max(0, out.data[i] + o.noise * rnd()));
   }
   return out;
+}
+
+/** Pixel bounding box of the board (margin included), padded; null when any outline point is behind the camera. */
+function boardImageBox(cam: Camera, Rcb: Float64Array, tcb: number[], lo: number, hiX: number, hiY: number): number[] | null {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const uv = new Float64Array(2);
+  const steps = 16;
+  for (let i = 0; i <= steps; i++)
+    for (const [bu, bv] of [[lo + ((hiX - lo) * i) / steps, lo], [lo + ((hiX - lo) * i) / steps, hiY], [lo, lo + ((hiY - lo) * i) / steps], [hiX, lo + ((hiY - lo) * i) / steps]]) {
+      const X = [0, 1, 2].map((r) => Rcb[r * 3] * bu + Rcb[r * 3 + 1] * bv + tcb[r]);
+      if (!(X[2] > 1e-6)) return null;
+      // Identity pose: X is already in camera coordinates.
+      const probe = { ...cam, R: new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]), t: new Float64Array(3) };
+      if (!projectPoint(probe, X[0], X[1], X[2], uv)) return null;
+      x0 = Math.min(x0, uv[0]); y0 = Math.min(y0, uv[1]); x1 = Math.max(x1, uv[0]); y1 = Math.max(y1, uv[1]);
+    }
+  const pad = 4;
+  return [x0 - pad, y0 - pad, x1 + pad, y1 + pad];
 }
 
 /** Ground-truth pixel positions of the board's inner corners (NaN behind the camera). */

@@ -54,3 +54,32 @@ export function randomHeldPoses(board: BoardSpec, count: number, seed: number): 
   }
   return out;
 }
+
+/**
+ * Board poses for one camera's intrinsics: close to it (0.7–1.1 m), spread across its image, tilted up to ~35°,
+ * as a user covers the field of view. Returned as board → world.
+ */
+export function intrinsicPosesForCamera(cam: Camera, board: BoardSpec, count: number, seed: number): Pose[] {
+  const rnd = seededNormal(seed);
+  const out: Pose[] = [];
+  const f = cam.K[0];
+  const s = board.squareMm / 1000;
+  const hx = ((board.cols - 1) * s) / 2, hy = ((board.rows - 1) * s) / 2;
+  for (let k = 0; k < count; k++) {
+    const z = (f / 577) * (0.9 + 0.12 * (k % 4));
+    // Centre aimed at a grid of image positions so the corners reach the edges.
+    const gx = ((k % 3) - 1) * 0.3 * (cam.width / 2), gy = ((Math.floor(k / 3) % 3) - 1) * 0.25 * (cam.height / 2);
+    const cc = [(gx / f) * z, (gy / f) * z, z];
+    const Rc = mul3(new Float64Array(9), rodriguesToMatrix(0.45 * rnd(), 0.45 * rnd(), 0), rodriguesToMatrix(0, 0, 0.3 * rnd()));
+    const tc = new Float64Array(3);
+    for (let i = 0; i < 3; i++) tc[i] = cc[i] - (Rc[i * 3] * hx + Rc[i * 3 + 1] * hy);
+    // board → world = (camera → world) ∘ (board → camera)
+    const R = new Float64Array(9), t = new Float64Array(3);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) R[i * 3 + j] = cam.R[i] * Rc[j] + cam.R[3 + i] * Rc[3 + j] + cam.R[6 + i] * Rc[6 + j];
+      t[i] = cam.R[i] * (tc[0] - cam.t[0]) + cam.R[3 + i] * (tc[1] - cam.t[1]) + cam.R[6 + i] * (tc[2] - cam.t[2]);
+    }
+    out.push({ R, t });
+  }
+  return out;
+}

@@ -76,12 +76,24 @@ export const BODY25B_LAYOUT: KeypointLayout = {
   toCoco17: Array.from({ length: NUM_JOINTS }, (_, i) => i),
 };
 
+/** OpenPose's older COCO model (18 points: COCO-17 plus a neck, in OpenPose's own order). */
+export const OPENPOSE_COCO18_LAYOUT: KeypointLayout = {
+  id: 'coco18',
+  description: 'OpenPose COCO (18 points)',
+  names: [
+    'Nose', 'Neck', 'RShoulder', 'RElbow', 'RWrist', 'LShoulder', 'LElbow', 'LWrist', 'RHip', 'RKnee', 'RAnkle',
+    'LHip', 'LKnee', 'LAnkle', 'REye', 'LEye', 'REar', 'LEar',
+  ],
+  toCoco17: [0, 15, 14, 17, 16, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10],
+};
+
 export const LAYOUTS: Readonly<Record<string, KeypointLayout>> = {
   coco17: COCO17_LAYOUT,
   blazepose33: BLAZEPOSE33_LAYOUT,
   mediapipe33: MEDIAPIPE33_LAYOUT,
   body25: BODY25_LAYOUT,
   body25b: BODY25B_LAYOUT,
+  coco18: OPENPOSE_COCO18_LAYOUT,
 };
 
 export type LayoutId = keyof typeof LAYOUTS;

@@ -64,13 +64,21 @@ export function closestPoint(
       if (wi === 0) continue;
       const dx = d[3 * i], dy = d[3 * i + 1], dz = d[3 * i + 2];
       const cx = C[3 * i], cy = C[3 * i + 1], cz = C[3 * i + 2];
-      // P = I − d dᵀ; accumulate w P and w P C.
-      const p = [1 - dx * dx, -dx * dy, -dx * dz, -dy * dx, 1 - dy * dy, -dy * dz, -dz * dx, -dz * dy, 1 - dz * dz];
-      for (let k = 0; k < 9; k++) M[k] += wi * p[k];
-      b[0] += wi * (p[0] * cx + p[1] * cy + p[2] * cz);
-      b[1] += wi * (p[3] * cx + p[4] * cy + p[5] * cz);
-      b[2] += wi * (p[6] * cx + p[7] * cy + p[8] * cz);
+      // P = I − d dᵀ; accumulate w P and w P C (P C = C − d (d·C)).
+      const dc = dx * cx + dy * cy + dz * cz;
+      M[0] += wi * (1 - dx * dx);
+      M[1] -= wi * dx * dy;
+      M[2] -= wi * dx * dz;
+      M[4] += wi * (1 - dy * dy);
+      M[5] -= wi * dy * dz;
+      M[8] += wi * (1 - dz * dz);
+      b[0] += wi * (cx - dx * dc);
+      b[1] += wi * (cy - dy * dc);
+      b[2] += wi * (cz - dz * dc);
     }
+    M[3] = M[1];
+    M[6] = M[2];
+    M[7] = M[5];
     const tr = (M[0] + M[4] + M[8]) / 3;
     const det =
       M[0] * (M[4] * M[8] - M[5] * M[7]) - M[1] * (M[3] * M[8] - M[5] * M[6]) + M[2] * (M[3] * M[7] - M[4] * M[6]);

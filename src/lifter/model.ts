@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LifterConfig } from './manifest';
 
 const MASK_NEG = -1e9;
-const SQRT1_2 = Math.SQRT1_2;
 
 /** The shape every tensor must have for a config (PyTorch names, nn.Linear weights are out×in). */
 export function expectedShapes(c: LifterConfig): Map<string, number[]> {
@@ -40,10 +39,51 @@ export function expectedShapes(c: LifterConfig): Map<string, number[]> {
   return m;
 }
 
+/**
+ * Linear weights ready for tfjs: transposed to in×out, with a preceding LayerNorm's affine (gamma, beta) and a
+ * constant output scale folded in, computed in float64: W' = scale · diag(gamma) Wᵀ, b' = scale · (W beta + b).
+ */
+function foldLinear(W: Float32Array, b: Float32Array, nIn: number, nOut: number, gamma?: Float32Array, beta?: Float32Array, scale = 1) {
+  const Wt = new Float32Array(nIn * nOut);
+  const bo = new Float32Array(nOut);
+  for (let o = 0; o < nOut; o++) {
+    let acc = b[o];
+    for (let i = 0; i < nIn; i++) {
+      const w = W[o * nIn + i];
+      Wt[i * nOut + o] = scale * (gamma ? gamma[i] : 1) * w;
+      if (beta) acc += w * beta[i];
+    }
+    bo[o] = scale * acc;
+  }
+  return { W: tf.tensor2d(Wt, [nIn, nOut]), b: tf.tensor1d(bo) };
+}
+
+interface Linear {
+  W: tf.Tensor2D;
+  b: tf.Tensor1D;
+}
+interface BlockWeights {
+  q: Linear;
+  k: Linear;
+  v: Linear;
+  proj: Linear;
+  fc1: Linear;
+  fc2: Linear;
+}
+
 export class LifterNet {
   private disposed = false;
-  /** Linear weights pre-transposed to in×out once, so every linear is one fused matMul + bias on 2-D rows. */
-  private readonly w = new Map<string, tf.Tensor>();
+  private readonly inp: Linear;
+  private readonly jointEmb: tf.Tensor;
+  private readonly poseEmb: tf.Tensor;
+  private readonly blocks = new Map<string, BlockWeights>();
+  private readonly head: Linear;
+  private readonly masks = new Map<string, tf.Tensor>();
+  /**
+   * Attention rows (tokens × heads) up to which a whole stage is packed into one 2-D product (see attention()).
+   * 0 = never pack (PyTorch's per-item layout), for tests of the other path.
+   */
+  packRows = 320;
 
   constructor(
     readonly config: LifterConfig,
@@ -58,45 +98,110 @@ export class LifterNet {
     }
     for (const name of weights.keys()) if (!want.has(name)) throw new Error(`lifter weights: unexpected tensor "${name}"`);
     if (config.dim % config.heads !== 0) throw new Error(`lifter config: dim ${config.dim} is not a multiple of heads ${config.heads}`);
-    for (const [name, t] of weights) {
-      if (name.endsWith('.weight') && t.shape.length === 2) {
-        this.w.set(name, tf.transpose(t));
-        t.dispose();
-      } else this.w.set(name, t);
+
+    const D = config.dim, dh = D / config.heads;
+    const get = (n: string) => weights.get(n)!.dataSync() as Float32Array;
+    this.inp = foldLinear(get('inp.weight'), get('inp.bias'), config.n_features, D);
+    this.jointEmb = tf.clone(weights.get('joint_emb')!);
+    this.poseEmb = tf.clone(weights.get('pose_emb')!);
+    const names = [
+      ...Array.from({ length: config.n_spatial }, (_, i) => `spatial.${i}`),
+      ...Array.from({ length: config.n_fusion }, (_, i) => `fusion.${i}`),
+      ...Array.from({ length: config.n_pose }, (_, i) => `pose.${i}`),
+    ];
+    for (const p of names) {
+      const g1 = get(`${p}.ln1.weight`), b1 = get(`${p}.ln1.bias`);
+      const qkvW = get(`${p}.qkv.weight`), qkvB = get(`${p}.qkv.bias`);
+      // Rows of qkv are [q; k; v] (PyTorch's reshape(…, 3, H, dh)); 1/√dh is folded into q.
+      const part = (i: number, scale: number) =>
+        foldLinear(qkvW.subarray(i * D * D, (i + 1) * D * D), qkvB.subarray(i * D, (i + 1) * D), D, D, g1, b1, scale);
+      // GELU in erf form: fc1 emits u = h/√2, so gelu(h) = u(1 + erf(u))/√2 and the 1/√2 goes into fc2.
+      this.blocks.set(p, {
+        q: part(0, 1 / Math.sqrt(dh)),
+        k: part(1, 1),
+        v: part(2, 1),
+        proj: foldLinear(get(`${p}.proj.weight`), get(`${p}.proj.bias`), D, D),
+        fc1: foldLinear(get(`${p}.fc1.weight`), get(`${p}.fc1.bias`), D, config.ffn, get(`${p}.ln2.weight`), get(`${p}.ln2.bias`), Math.SQRT1_2),
+        fc2: foldWithInputScale(get(`${p}.fc2.weight`), get(`${p}.fc2.bias`), config.ffn, D, Math.SQRT1_2),
+      });
     }
+    this.head = foldLinear(get('head.weight'), get('head.bias'), D, 5, get('ln_out.weight'), get('ln_out.bias'));
+    for (const t of weights.values()) t.dispose();
   }
 
-  private p(name: string): tf.Tensor {
-    return this.w.get(name)!;
+  private linear(l: Linear, x: tf.Tensor): tf.Tensor {
+    return tf.fused.matMul({ a: x as tf.Tensor2D, b: l.W, bias: l.b });
   }
 
-  /** nn.Linear on rows x (n, in) → (n, out). */
-  private linear(prefix: string, x: tf.Tensor): tf.Tensor {
-    return tf.fused.matMul({ a: x as tf.Tensor2D, b: this.p(`${prefix}.weight`) as tf.Tensor2D, bias: this.p(`${prefix}.bias`) });
-  }
-
-  private layerNorm(prefix: string, x: tf.Tensor): tf.Tensor {
+  /** LayerNorm without its affine part (folded into the next linear). */
+  private normalize(x: tf.Tensor): tf.Tensor {
     const { mean, variance } = tf.moments(x, -1, true);
-    const xn = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.config.ln_eps)));
-    return tf.add(tf.mul(xn, this.p(`${prefix}.weight`)), this.p(`${prefix}.bias`));
+    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.config.ln_eps)));
   }
 
-  /** Pre-norm block on rows x (N·T, D); keyBias (N,1,1,T) additive or null. */
-  private block(prefix: string, x: tf.Tensor, N: number, T: number, keyBias: tf.Tensor | null): tf.Tensor {
+  /** Additive mask over packed rows (item, token, head): 0 where two rows share item and head, MASK_NEG elsewhere. */
+  private packMask(N: number, T: number, H: number): tf.Tensor {
+    const key = `${N}x${T}x${H}`;
+    let m = this.masks.get(key);
+    if (!m) {
+      const n = N * T * H;
+      const data = new Float32Array(n * n).fill(MASK_NEG);
+      for (let i = 0; i < n; i++) {
+        const item = Math.floor(i / (T * H)), h = i % H;
+        for (let t = 0; t < T; t++) data[i * n + (item * T + t) * H + h] = 0;
+      }
+      m = tf.tensor2d(data, [n, n]);
+      this.masks.set(key, m);
+    }
+    return m;
+  }
+
+  private packed(N: number, T: number): boolean {
+    return N * T * this.config.heads <= this.packRows;
+  }
+
+  /** The key mask (N,T) of 0/1 as the additive bias attention() wants for this stage's layout. */
+  private keyBias(mask2d: tf.Tensor, N: number, T: number): tf.Tensor {
+    const H = this.config.heads;
+    const bias = tf.mul(tf.sub(1, mask2d), MASK_NEG);
+    if (this.packed(N, T)) return tf.reshape(tf.tile(tf.reshape(bias, [N * T, 1]), [1, H]), [1, N * T * H]);
+    return tf.reshape(tf.tile(tf.reshape(bias, [N, 1, T]), [1, H, 1]), [N * H, 1, T]);
+  }
+
+  /**
+   * Multi-head softmax attention for N items of T tokens; q/k/v rows (N·T, D). On tfjs-wasm only a 2-D matMul
+   * without transposeB takes the fast path, and every batch entry of a batched one costs a fixed overhead. So a
+   * small stage (N·T·H ≤ packRows) runs as one (NTH × NTH) product over rows (item, token, head), which needs no
+   * head transposes, with a mask that keeps each row within its own item and head (the off-block weights are
+   * exactly 0 after the softmax: the same sums as per item); a large one as a batched product per (item, head).
+   */
+  private attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, N: number, T: number, keyBias: tf.Tensor | null): tf.Tensor {
     const D = this.config.dim, H = this.config.heads, dh = D / H;
-    const qkv = this.linear(`${prefix}.qkv`, this.layerNorm(`${prefix}.ln1`, x)); // (N·T, 3D)
-    const heads = (t: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(t, [N, T, H, dh]), [0, 2, 1, 3]), [N * H, T, dh]);
-    const [q, k, v] = tf.split(qkv, 3, -1).map(heads);
-    let att = tf.matMul(q, k, false, true);
-    att = tf.mul(att, 1 / Math.sqrt(dh));
-    if (keyBias) att = tf.add(tf.reshape(att, [N, H, T, T]), keyBias);
-    att = tf.reshape(tf.softmax(att, -1), [N * H, T, T]);
-    const y = tf.reshape(tf.transpose(tf.reshape(tf.matMul(att, v), [N, H, T, dh]), [0, 2, 1, 3]), [N * T, D]);
-    const x1 = tf.add(x, this.linear(`${prefix}.proj`, y));
-    const h = this.linear(`${prefix}.fc1`, this.layerNorm(`${prefix}.ln2`, x1));
-    // GELU, erf form (tfjs has no gelu op).
-    const g = tf.mul(tf.mul(h, 0.5), tf.add(tf.erf(tf.mul(h, SQRT1_2)), 1));
-    return tf.add(x1, this.linear(`${prefix}.fc2`, g));
+    if (this.packed(N, T)) {
+      const n = N * T * H;
+      let att = tf.matMul(tf.reshape(q, [n, dh]), tf.transpose(tf.reshape(k, [n, dh])));
+      if (n > T) att = tf.add(att, this.packMask(N, T, H));
+      if (keyBias) att = tf.add(att, keyBias);
+      return tf.reshape(tf.matMul(tf.softmax(att, -1), tf.reshape(v, [n, dh])), [N * T, D]);
+    }
+    const heads = (t: tf.Tensor, perm: number[]) => tf.transpose(tf.reshape(t, [N, T, H, dh]), perm);
+    const qh = tf.reshape(heads(q, [0, 2, 1, 3]), [N * H, T, dh]);
+    const kT = tf.reshape(heads(k, [0, 2, 3, 1]), [N * H, dh, T]);
+    const vh = tf.reshape(heads(v, [0, 2, 1, 3]), [N * H, T, dh]);
+    let att = tf.matMul(qh, kT);
+    if (keyBias) att = tf.add(att, keyBias);
+    const o = tf.matMul(tf.softmax(att, -1), vh);
+    return tf.reshape(tf.transpose(tf.reshape(o, [N, H, T, dh]), [0, 2, 1, 3]), [N * T, D]);
+  }
+
+  /** Pre-norm block on rows x (N·T, D). */
+  private block(name: string, x: tf.Tensor, N: number, T: number, keyBias: tf.Tensor | null): tf.Tensor {
+    const w = this.blocks.get(name)!;
+    const xn = this.normalize(x);
+    const y = this.attention(this.linear(w.q, xn), this.linear(w.k, xn), this.linear(w.v, xn), N, T, keyBias);
+    const x1 = tf.add(x, this.linear(w.proj, y));
+    const u = this.linear(w.fc1, this.normalize(x1));
+    return tf.add(x1, this.linear(w.fc2, tf.mul(u, tf.add(tf.erf(u), 1))));
   }
 
   /**
@@ -110,19 +215,22 @@ export class LifterNet {
     if (F !== c.n_features || J !== c.n_joints) throw new Error(`lifter: tokens are [${tokens.shape}], expected [B,V,${c.n_joints},${c.n_features}]`);
     return tf.tidy(() => {
       const D = c.dim;
-      const emb = tf.reshape(tf.tile(this.p('joint_emb'), [B * V, 1]), [B * V * J, D]);
-      let x = tf.add(this.linear('inp', tf.reshape(tokens, [B * V * J, F])), emb); // rows (b, v, j)
-      const bias = tf.mul(tf.sub(1, mask), MASK_NEG);
-      const sb = tf.reshape(bias, [B * V, 1, 1, J]);
-      for (let i = 0; i < c.n_spatial; i++) x = this.block(`spatial.${i}`, x, B * V, J, sb);
-      const fb = tf.reshape(bias, [B, 1, 1, V * J]);
-      for (let i = 0; i < c.n_fusion; i++) x = this.block(`fusion.${i}`, x, B, V * J, fb);
+      const x0 = tf.reshape(this.linear(this.inp, tf.reshape(tokens, [B * V * J, F])), [B * V, J, D]);
+      let x = tf.reshape(tf.add(x0, this.jointEmb), [B * V * J, D]); // rows (b, v, j)
+      if (c.n_spatial > 0) {
+        const kb = this.keyBias(tf.reshape(mask, [B * V, J]), B * V, J);
+        for (let i = 0; i < c.n_spatial; i++) x = this.block(`spatial.${i}`, x, B * V, J, kb);
+      }
+      if (c.n_fusion > 0) {
+        const kb = this.keyBias(tf.reshape(mask, [B, V * J]), B, V * J);
+        for (let i = 0; i < c.n_fusion; i++) x = this.block(`fusion.${i}`, x, B, V * J, kb);
+      }
       const m = tf.reshape(mask, [B, V, J, 1]);
       const summed = tf.sum(tf.mul(tf.reshape(x, [B, V, J, D]), m), 1);
       const pooled = tf.div(summed, tf.maximum(tf.sum(m, 1), 1)); // (B,J,D)
-      let xp = tf.reshape(tf.add(pooled, this.p('pose_emb')), [B * J, D]);
+      let xp = tf.reshape(tf.add(pooled, this.poseEmb), [B * J, D]);
       for (let i = 0; i < c.n_pose; i++) xp = this.block(`pose.${i}`, xp, B, J, null);
-      const out = tf.reshape(this.linear('head', this.layerNorm('ln_out', xp)), [B, J, 5]);
+      const out = tf.reshape(this.linear(this.head, this.normalize(xp)), [B, J, 5]);
       const [res, logErr] = tf.split(out, [3, 2], -1);
       return { pose: tf.add(base, tf.mul(res, c.out_scale)), logErr };
     });
@@ -131,6 +239,17 @@ export class LifterNet {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const t of this.w.values()) t.dispose();
+    const lin = (l: Linear) => tf.dispose([l.W, l.b]);
+    lin(this.inp);
+    lin(this.head);
+    for (const b of this.blocks.values()) [b.q, b.k, b.v, b.proj, b.fc1, b.fc2].forEach(lin);
+    tf.dispose([this.jointEmb, this.poseEmb, ...this.masks.values()]);
   }
+}
+
+/** fc2 after the folded GELU: its input arrives scaled by √2 relative to PyTorch's, so W' = s·Wᵀ, b unchanged. */
+function foldWithInputScale(W: Float32Array, b: Float32Array, nIn: number, nOut: number, s: number): Linear {
+  const Wt = new Float32Array(nIn * nOut);
+  for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) Wt[i * nOut + o] = s * W[o * nIn + i];
+  return { W: tf.tensor2d(Wt, [nIn, nOut]), b: tf.tensor1d(b) };
 }

@@ -3,7 +3,7 @@ import { parseTake, serializeTake, type Take } from '../take';
 import { EXPORT_FORMATS, exportFileName, type ExportFormat, type ExportRequest } from '../export/export';
 import { pipeline } from '../app/pipeline';
 import { TakeRecorder } from './recorder';
-import { TakeReplay } from './replay';
+import { TimelineReplay } from './replay';
 import { takeMethods, takePoses } from './take-poses';
 
 const recorder = new TakeRecorder();
@@ -29,7 +29,7 @@ export function RecordPanel() {
   const [progress, setProgress] = useState<number | null>(null);
   const [pos, setPos] = useState(0);
   const [playing, setPlaying] = useState(false);
-  const replay = useRef<TakeReplay | null>(null);
+  const replay = useRef<TimelineReplay | null>(null);
 
   useEffect(() => {
     if (!recording) return;
@@ -42,7 +42,7 @@ export function RecordPanel() {
     setTake(t);
     const ids = takeMethods(t);
     setMethod(ids.includes('lifter') ? 'lifter' : ids.includes(method) ? method : (ids[0] ?? 'robust'));
-    const r = new TakeReplay(t);
+    const r = new TimelineReplay(t);
     r.position.subscribe(setPos);
     r.playing.subscribe(setPlaying);
     replay.current = r;

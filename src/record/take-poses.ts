@@ -12,8 +12,8 @@ import { TakeError, type Take, type TakeFrame } from '../take';
 import type { PoseLike } from '../export/types';
 
 const finite = z.number().finite();
-const jointsSchema = z.record(z.enum(COCO17_NAMES), z.tuple([finite, finite, finite]));
-const poses3dSchema = z.record(z.string().min(1), z.union([z.null(), jointsSchema]));
+const jointsSchema = z.partialRecord(z.enum(COCO17_NAMES), z.tuple([finite, finite, finite]));
+const poses3dSchema = z.record(z.string().min(1), jointsSchema.nullable());
 const infoSchema = z.object({ methods: z.record(z.string(), z.string()), units: z.literal('m') }).passthrough();
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;

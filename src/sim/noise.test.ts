@@ -1,80 +1,125 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NOISE, parseNoiseParams, sampleDetection, type NoiseParams } from './noise';
+import fixture from './__fixtures__/noise-stats.json';
+import { COCO17_NAMES } from '../keypoints';
+import { DEFAULT_NOISE, applyDefinitionOffsets, drawDefinitionOffsets, gamma, parseNoiseParams, sampleDetections, type NoiseParams, type SampleOptions } from './noise';
 import { BUNDLED_NOISE } from './noise-params';
 import { makeRng } from './rng';
+import { figurePose } from './figure';
 
-/** A vertical "person" 400 px tall in the middle of a 1000×1000 image. */
-const uv = new Float64Array(34);
-for (let j = 0; j < 17; j++) {
-  uv[2 * j] = 500 + (j % 3) * 10;
-  uv[2 * j + 1] = 300 + (400 * j) / 16;
+const UV = Float64Array.from(fixture.uv.flat());
+const params = parseNoiseParams(fixture.params);
+const W = fixture.width, H = fixture.height;
+
+function run(p: NoiseParams, opts: SampleOptions, n = 20000, level = 1) {
+  const rng = makeRng(11);
+  return Array.from({ length: n }, () => sampleDetections([UV], [{ width: W, height: H }], p, level, rng, opts)[0]);
 }
 
-function stats(params: NoiseParams, level: number, n = 20000) {
-  const rng = makeRng(7);
-  const out = new Float32Array(51);
-  const sq = new Float64Array(17), miss = new Float64Array(17);
-  let swaps = 0;
-  for (let i = 0; i < n; i++) {
-    sampleDetection(uv, 1000, 1000, params, level, rng, out);
-    for (let j = 0; j < 17; j++) {
-      const dx = out[3 * j] - uv[2 * j], dy = out[3 * j + 1] - uv[2 * j + 1];
-      sq[j] += (dx * dx + dy * dy) / 2;
-      if (out[3 * j + 2] <= params.score.miss_max) miss[j]++;
-    }
-    // Ankles (15, 16) are 25 px apart vertically: a swap moves the left ankle by ≈25 px.
-    if (Math.abs(out[3 * 15 + 1] - uv[2 * 16 + 1]) < Math.abs(out[3 * 15 + 1] - uv[2 * 15 + 1])) swaps++;
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+const quantile = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))];
+
+function stats(kps: Float32Array[]) {
+  const xs = UV.filter((_, i) => i % 2 === 0), ys = UV.filter((_, i) => i % 2 === 1);
+  const diag = Math.hypot(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+  const rel = (kp: Float32Array, a: number, b = a) => Math.hypot(kp[3 * a] - UV[2 * b], kp[3 * a + 1] - UV[2 * b + 1]) / diag;
+  const per = (f: (j: number) => number) => Array.from({ length: 17 }, (_, j) => f(j));
+  const det = (j: number) => kps.filter((k) => k[3 * j + 2] > 0);
+  return {
+    median_rel_error: per((j) => median(det(j).map((k) => rel(k, j)))),
+    q90_rel_error: per((j) => quantile(det(j).map((k) => rel(k, j)), 0.9)),
+    detected: per((j) => det(j).length / kps.length),
+    mean_score: per((j) => det(j).reduce((s, k) => s + k[3 * j + 2], 0) / det(j).length),
+    left_wrist_swapped: kps.filter((k) => k[29] > 0 && rel(k, 9, 10) < rel(k, 9)).length / kps.length,
+    left_shoulder_swapped: kps.filter((k) => k[17] > 0 && rel(k, 5, 6) < rel(k, 5)).length / kps.length,
+    all_scores_one: kps.filter((k) => per((j) => k[3 * j + 2]).every((s) => s === 0 || s === 1)).length / kps.length,
+  };
+}
+
+function expectClose(ts: ReturnType<typeof stats>, py: typeof fixture.core, label: string) {
+  for (let j = 0; j < 17; j++) {
+    const name = `${label} ${COCO17_NAMES[j]}`;
+    expect(ts.median_rel_error[j] / py.median_rel_error[j], `${name} median error`).toBeGreaterThan(0.95);
+    expect(ts.median_rel_error[j] / py.median_rel_error[j], `${name} median error`).toBeLessThan(1.05);
+    expect(ts.q90_rel_error[j] / py.q90_rel_error[j], `${name} q90 error`).toBeGreaterThan(0.93);
+    expect(ts.q90_rel_error[j] / py.q90_rel_error[j], `${name} q90 error`).toBeLessThan(1.07);
+    expect(Math.abs(ts.detected[j] - py.detected[j]), `${name} detection rate`).toBeLessThan(0.008);
+    expect(Math.abs(ts.mean_score[j] - py.mean_score[j]), `${name} mean score`).toBeLessThan(0.01);
   }
-  return { sigma: Array.from(sq, (s) => Math.sqrt(s / n)), miss: Array.from(miss, (m) => m / n), swaps: swaps / n };
+  expect(Math.abs(ts.left_wrist_swapped - py.left_wrist_swapped), `${label} limb swaps`).toBeLessThan(0.006);
+  expect(Math.abs(ts.left_shoulder_swapped - py.left_shoulder_swapped), `${label} view swaps`).toBeLessThan(0.006);
+  expect(Math.abs(ts.all_scores_one - py.all_scores_one), `${label} all-one mode`).toBeLessThan(0.01);
 }
 
-describe('detector-noise sampler', () => {
-  it('is noiseless at level 0 with high scores', () => {
-    const out = sampleDetection(uv, 1000, 1000, DEFAULT_NOISE, 0, makeRng(1));
-    for (let j = 0; j < 17; j++) {
-      expect(out[3 * j]).toBeCloseTo(uv[2 * j], 3);
-      expect(out[3 * j + 2]).toBeGreaterThan(0.5);
+describe('detector-noise sampler, pinned to the Python model (scripts/sim-noise-fixture.py)', () => {
+  it('matches spread, tails and scores without swaps or modes', () => {
+    expectClose(stats(run({ ...params, swap_view: 0, swap_limb: 0 }, { modes: false, viewScale: 1 })), fixture.core, 'core');
+  });
+
+  it('matches swap rates with the per-view spread', () => {
+    expectClose(stats(run(params, { modes: false })), fixture.swaps, 'swaps');
+  });
+
+  it('matches with the augmentation modes and corrupt views on', () => {
+    expectClose(stats(run(params, { modes: true })), fixture.modes, 'modes');
+  });
+
+  it('draws Gamma variates with the right mean and variance', () => {
+    const rng = makeRng(3);
+    for (const k of [0.7, 1.5, 4]) {
+      const xs = Array.from({ length: 20000 }, () => gamma(k, rng));
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const v = xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length;
+      expect(m / k).toBeCloseTo(1, 1);
+      expect(v / k).toBeCloseTo(1, 1);
     }
   });
 
-  it('matches the model: core spread, tail, miss rate, swap rate', () => {
-    // Without the tail the per-axis spread is sigma × size.
-    const noTail = { ...DEFAULT_NOISE, tail: { prob: 0, scale: 0 }, swap_prob: 0 };
-    const s = stats(noTail, 1);
-    for (let j = 0; j < 17; j++) expect(s.sigma[j] / (DEFAULT_NOISE.sigma[j] * 400)).toBeGreaterThan(0.95);
-    for (let j = 0; j < 17; j++) expect(s.sigma[j] / (DEFAULT_NOISE.sigma[j] * 400)).toBeLessThan(1.05);
-    // With the tail the variance is the mixture's.
-    const t = stats({ ...DEFAULT_NOISE, swap_prob: 0 }, 1);
-    const p = DEFAULT_NOISE.tail.prob;
-    const expected = Math.sqrt((1 - p) * (DEFAULT_NOISE.sigma[0] * 400) ** 2 + p * (DEFAULT_NOISE.tail.scale * 400) ** 2);
-    expect(t.sigma[0] / expected).toBeGreaterThan(0.9);
-    expect(t.sigma[0] / expected).toBeLessThan(1.1);
-    // Miss rate: missed joints plus detected joints whose score fell to miss_max or below (none: min > miss_max).
-    for (let j = 0; j < 17; j++) expect(Math.abs(t.miss[j] - DEFAULT_NOISE.miss_prob[j])).toBeLessThan(0.006);
-    const w = stats({ ...noTail, sigma: new Array(17).fill(0), swap_prob: 0.1 }, 1);
-    expect(Math.abs(w.swaps - 0.1)).toBeLessThan(0.01);
+  it('is noiseless at level 0 (no error, no misses, no swaps)', () => {
+    for (const kp of run(params, { modes: true }, 300, 0)) {
+      for (let j = 0; j < 17; j++) {
+        expect(kp[3 * j]).toBeCloseTo(UV[2 * j], 3);
+        expect(kp[3 * j + 2]).toBeGreaterThan(0);
+      }
+    }
   });
 
-  it('scales with the level', () => {
-    const noTail = { ...DEFAULT_NOISE, tail: { prob: 0, scale: 0 }, swap_prob: 0 };
-    const a = stats(noTail, 1, 4000), b = stats(noTail, 2, 4000);
-    expect(b.sigma[5] / a.sigma[5]).toBeCloseTo(2, 1);
+  it('clamps or drops joints outside the image and zeroes joints behind the camera', () => {
+    const uv = UV.slice();
+    uv[0] = -400; // nose far left of the image
+    uv[2] = NaN; uv[3] = NaN; // left eye behind the camera
+    let clamped = 0;
+    const rng = makeRng(9);
+    for (let i = 0; i < 2000; i++) {
+      const kp = sampleDetections([uv], [{ width: W, height: H }], { ...params, swap_view: 0 }, 1, rng, { modes: false })[0];
+      expect(kp[3] === 0 && kp[4] === 0 && kp[5] === 0).toBe(true);
+      if (kp[2] > 0) {
+        clamped++;
+        expect(kp[0]).toBeGreaterThanOrEqual(0);
+        expect(kp[2]).toBeLessThanOrEqual(params.outside.score[1]);
+      } else expect(kp[0]).toBe(0);
+    }
+    expect(clamped / 2000).toBeGreaterThan(0.4);
+    expect(clamped / 2000).toBeLessThan(0.6);
   });
 
-  it('gives border-clamped, low-score joints outside the image and score 0 behind the camera', () => {
-    const u2 = uv.slice();
-    u2[0] = -50; // nose left of the image
-    u2[2] = NaN; u2[3] = NaN; // left eye behind the camera
-    const out = sampleDetection(u2, 1000, 1000, DEFAULT_NOISE, 1, makeRng(3));
-    expect(out[0]).toBe(0);
-    expect(out[2]).toBeLessThanOrEqual(DEFAULT_NOISE.outside.score_max);
-    expect(out[5]).toBe(0);
+  it('moves the detector joints by the body-frame definition offsets, mirrored left/right', () => {
+    const pose = figurePose(0); // facing +z, left = +x
+    const local = new Float64Array(51);
+    local[3 * 11] = 0.03; // left hip outward
+    local[3 * 12] = 0.03; // right hip outward
+    local[3 * 15 + 2] = -0.04; // left ankle backward
+    const out = applyDefinitionOffsets(pose, local);
+    expect(out[3 * 11] - pose[3 * 11]).toBeCloseTo(0.03, 6);
+    expect(out[3 * 12] - pose[3 * 12]).toBeCloseTo(-0.03, 6);
+    expect(out[3 * 15 + 2] - pose[3 * 15 + 2]).toBeCloseTo(-0.04, 6);
+    const drawn = drawDefinitionOffsets(params, makeRng(1));
+    expect(drawn.every(Number.isFinite)).toBe(true);
   });
 
-  it('validates the JSON and names the bad field', () => {
-    expect(() => parseNoiseParams({ ...DEFAULT_NOISE, sigma: [1, 2] })).toThrow(/sigma/);
-    expect(() => parseNoiseParams({ ...DEFAULT_NOISE, score: { ...DEFAULT_NOISE.score, base: 2 } })).toThrow(/score\.base/);
+  it('validates the JSON, names the bad field, and bundles the project file', () => {
+    expect(() => parseNoiseParams({ ...DEFAULT_NOISE, nu: -1 })).toThrow(/nu/);
+    expect(() => parseNoiseParams({ ...DEFAULT_NOISE, joints: { ...DEFAULT_NOISE.joints, nose: { sigma: 0.1 } } })).toThrow(/joints\.nose\.miss/);
     expect(parseNoiseParams(JSON.parse(JSON.stringify(DEFAULT_NOISE)))).toEqual(DEFAULT_NOISE);
-    expect(BUNDLED_NOISE.params.sigma).toHaveLength(17);
+    expect(BUNDLED_NOISE.source).toBe('training/noise/movenet_noise.json');
   });
 });

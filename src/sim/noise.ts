@@ -91,7 +91,7 @@ const PARTS: number[][] = [[0, 1, 2, 3, 4], [7, 9], [8, 10], [13, 15], [14, 16],
 const LIMB_PAIRS: [number[], number[]][] = [[[7, 9], [8, 10]], [[13, 15], [14, 16]]];
 
 /** Gamma(shape, 1) by Marsaglia–Tsang (with the shape < 1 boost). */
-function gamma(shape: number, rng: Rng): number {
+export function gamma(shape: number, rng: Rng): number {
   if (shape < 1) return gamma(shape + 1, rng) * Math.pow(rng.uniform() || 1e-300, 1 / shape);
   const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
   for (;;) {

@@ -94,7 +94,7 @@ export class ParallaxView {
     this.renderer.domElement.dataset.testid = 'viewer-canvas';
     container.appendChild(this.renderer.domElement);
 
-    this.camera.position.set(3.8, 2.8, 4.6);
+    this.camera.position.set(2.9, 2.2, 3.6);
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.target.set(0, 0.9, 0);
     this.controls.update();
@@ -244,6 +244,9 @@ export class ParallaxView {
     }
     this.markers.count = n;
     this.markers.instanceMatrix.needsUpdate = true;
+    // InstancedMesh caches its bounds for raycasting; they change with every frame.
+    this.markers.boundingSphere = null;
+    this.markers.boundingBox = null;
     this.diffLines.visible = !side;
     this.diffLines.geometry.setDrawRange(0, n * 2);
     this.diffLines.geometry.attributes.position.needsUpdate = true;

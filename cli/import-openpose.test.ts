@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseTake } from '../src/take/take';
+import { JOINT } from '../src/keypoints/coco17';
+import { standingPose } from '../src/testing/synthetic';
+import { TriangulationMethod } from '../src/triangulation/methods';
+
+const FIX = 'cli/__fixtures__/openpose';
+
+function run(args: string[]): { out: string; code: number } {
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'cli/import-openpose.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { out, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; status: number };
+    return { out: err.stdout + err.stderr, code: err.status };
+  }
+}
+
+/**
+ * The fixture: two BODY_25 cameras (cam_a at −30°, cam_b at +30°) filming standingPose() shifted 20 mm along x per
+ * frame. cam_a has frames 0, 1, 2 (frame 1: a confident head-only fragment listed before the person; frame 2: the
+ * left wrist undetected); cam_b has frames 0, 1 (nobody) and 3. The calibration lists cam_b first.
+ */
+describe('npm run import:openpose', () => {
+  it('converts the fixture into a take that triangulates back to the filmed pose', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-op-'));
+    const out = join(dir, 'take.json');
+    const r = run(['--calib', `${FIX}/calibration.json`, '--fps', '30', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/body25: 4 frames .* by name/);
+    const raw = JSON.parse(readFileSync(out, 'utf8'));
+    expect(raw.keypoints2d).toBe('coco17');
+    const take = parseTake(raw);
+    expect(take.cameras.map((c) => c.name)).toEqual(['cam_a', 'cam_b']);
+    expect(take.frames.map((f) => f.time)).toEqual([0, 1 / 30, 2 / 30, 3 / 30].map((t) => Math.round(t * 1e6) / 1e6));
+    expect(take.frames.map((f) => f.views.map((v) => v !== null))).toEqual([[true, true], [true, false], [true, false], [false, true]]);
+    expect(take.frames[1].views[0]![0]).not.toBeCloseTo(700, 0); // the fragment's nose was not chosen
+    expect(take.frames[2].views[0]![3 * JOINT.left_wrist + 2]).toBe(0);
+    expect(take.frames[2].views[0]![3 * JOINT.right_wrist + 2]).toBeCloseTo(0.9, 4);
+    expect(take.meta.source).toBe('openpose');
+    const [pose] = await new TriangulationMethod('robust').estimateFrames(take.cameras, [take.frames[0].views]);
+    const truth = standingPose();
+    for (let j = 0; j < 17; j++) {
+      expect(pose!.valid[j]).toBe(1);
+      const d = Math.hypot(pose!.joints[3 * j] - truth[3 * j], pose!.joints[3 * j + 1] - truth[3 * j + 1], pose!.joints[3 * j + 2] - truth[3 * j + 2]);
+      expect(d).toBeLessThan(0.01);
+    }
+  });
+
+  it('reads the same rig from a Pose2Sim TOML calibration', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-op-'));
+    const a = join(dir, 'json.json'), b = join(dir, 'toml.json');
+    expect(run(['--calib', `${FIX}/calibration.json`, '--fps', '30', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', a]).code).toBe(0);
+    expect(run(['--calib', `${FIX}/calibration.toml`, '--fps', '30', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', b]).code).toBe(0);
+    const ta = parseTake(readFileSync(a, 'utf8')), tb = parseTake(readFileSync(b, 'utf8'));
+    expect(tb.cameras.map((c) => c.name)).toEqual(['cam_a', 'cam_b']);
+    for (let c = 0; c < 2; c++) {
+      for (let k = 0; k < 9; k++) expect(tb.cameras[c].R[k]).toBeCloseTo(ta.cameras[c].R[k], 6);
+      for (let k = 0; k < 3; k++) expect(tb.cameras[c].t[k]).toBeCloseTo(ta.cameras[c].t[k], 6);
+    }
+    expect(tb.frames.map((f) => f.views)).toEqual(ta.frames.map((f) => f.views));
+    const bad = join(dir, 'bad.toml');
+    writeFileSync(bad, readFileSync(`${FIX}/calibration.toml`, 'utf8').replace('size = [ 1280.0, 720.0,]', 'size = [ 1280.0,]'));
+    const r = run(['--calib', bad, '--fps', '30', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', join(dir, 'x.json')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/bad\.toml: \[cam_b\] size/);
+  });
+
+  it('fails with the file and field on bad input, writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-op-'));
+    const cams = JSON.parse(readFileSync(`${FIX}/calibration.json`, 'utf8'));
+    cams[1].R[0][0] = 2;
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify(cams));
+    const out = join(dir, 'take.json');
+    let r = run(['--calib', bad, '--fps', '30', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/bad\.json: \[1\]\.R: not a rotation/);
+    r = run(['--calib', `${FIX}/calibration.json`, '--fps', 'x', `${FIX}/cam_a_json`, '-o', out]);
+    expect(r.out).toMatch(/--fps: expected a number > 0/);
+    r = run(['--calib', `${FIX}/calibration.json`, '--fps', '30', `${FIX}/cam_a_json`, join(dir, 'nope'), '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/nope: cannot read the folder/);
+    expect(() => readFileSync(out)).toThrow();
+  });
+});

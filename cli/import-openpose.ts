@@ -1,0 +1,115 @@
+/**
+ * npm run import:openpose -- --calib <calibration.toml | cameras.json | take.json> --fps 30 [--layout body25|body25b|coco18]
+ *                            <OpenPose folder per camera ...> -o take.json
+ *
+ * Turns OpenPose's per-frame JSON (one folder per camera) into a take with COCO-17 2D, which `npm run eval` and
+ * the app read. The conversion itself is src/io/openpose.ts; this file only reads and writes files.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Camera } from '../src/geometry/camera';
+import { parseCalibrationJSON, parseCalibrationToml, parseQca } from '../src/calibration/io';
+import { camerasFromJSON } from '../src/io/calibration-json';
+import { OPENPOSE_LAYOUT_IDS, openPoseToTake, type OpenPoseLayoutId, type OpenPoseView } from '../src/io/openpose';
+import { serializeTake } from '../src/take/take';
+
+const usage =
+  'usage: npm run import:openpose -- --calib <calibration.toml|.qca|cameras.json|take.json> --fps 30 [--layout body25|body25b|coco18] <folder per camera ...> -o take.json';
+
+/**
+ * Cameras from a Pose2Sim/anipose TOML, a Qualisys .qca, the app's calibration JSON (src/calibration/io.ts), or
+ * take-format cameras: an array of them or a take file (src/io/calibration-json.ts).
+ */
+function loadCalibration(path: string): Camera[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`--calib: cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    if (/\.toml$/i.test(path)) return parseCalibrationToml(text);
+    if (/\.qca(\.txt)?$/i.test(path)) return parseQca(text);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`not JSON: ${(e as Error).message}`);
+    }
+    if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'parallax-calibration') return parseCalibrationJSON(text).cameras;
+    return camerasFromJSON(value, path);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.startsWith(path) ? msg : `${path}: ${msg}`);
+  }
+}
+
+function readFolder(dir: string): OpenPoseView {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new Error(`${dir}: cannot read the folder: ${(e as Error).message}`);
+  }
+  const name = basename(resolve(dir));
+  const files = names
+    .filter((n) => n.endsWith('_keypoints.json'))
+    .sort()
+    .map((fileName) => {
+      const text = readFileSync(join(dir, fileName), 'utf8');
+      try {
+        return { fileName, json: JSON.parse(text) as unknown };
+      } catch (e) {
+        throw new Error(`${name}/${fileName}: not JSON: ${(e as Error).message}`);
+      }
+    });
+  return { name, files };
+}
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      calib: { type: 'string' },
+      fps: { type: 'string' },
+      layout: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (!values.calib) throw new Error('--calib is required');
+  if (!values.fps) throw new Error('--fps is required');
+  if (!values.out) throw new Error('-o <take.json> is required');
+  if (positionals.length === 0) throw new Error('give one OpenPose output folder per camera');
+  const fps = Number(values.fps);
+  if (!(Number.isFinite(fps) && fps > 0)) throw new Error(`--fps: expected a number > 0, got "${values.fps}"`);
+  const layout = values.layout as OpenPoseLayoutId | undefined;
+  if (layout !== undefined && !OPENPOSE_LAYOUT_IDS.includes(layout)) throw new Error(`--layout: expected one of ${OPENPOSE_LAYOUT_IDS.join(', ')}, got "${layout}"`);
+  const cameras = loadCalibration(values.calib);
+  const views = positionals.map(readFolder);
+  const { take, report } = openPoseToTake(views, cameras, { fps, layout });
+  writeFileSync(values.out, serializeTake(take));
+  console.log(`${report.layout}: ${report.frames} frames (indices ${report.firstIndex}–${report.lastIndex}), cameras matched to folders by ${report.cameraMatch}`);
+  for (const v of report.perView) {
+    const extra = [v.multiPerson ? `${v.multiPerson} with several people (highest mean confidence kept)` : '', v.outsideImage ? `${v.outsideImage} points outside the ${v.camera} image — check the camera order` : '']
+      .filter(Boolean)
+      .join('; ');
+    console.log(`  ${v.name} → ${v.camera}: ${v.files} files, ${v.withPerson} with a person${extra ? `; ${extra}` : ''}`);
+  }
+  console.log(`wrote ${values.out}`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  console.error(`import:openpose: ${(e as Error).message}\n${usage}`);
+  process.exitCode = 2;
+}

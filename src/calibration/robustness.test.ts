@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { lookAtCamera, projectPoints } from '../geometry/camera';
+import { detectCheckerboard } from './detect';
+import { gaussianBlur, makeGray } from './image';
+import { projectBoardCorners, renderBoard, seededNormal } from './synth';
+import { heldBoardPose } from './synthRig';
+
+const board = { cols: 9, rows: 6, squareMm: 40 };
+const cam = lookAtCamera({ name: 'c', width: 640, height: 480, hfovDeg: 60, eye: [0, 1, 1.2], target: [0, 1, 0], dist: [-0.15, 0.03, 0, 0, 0] });
+const truthOf = (pose: ReturnType<typeof heldBoardPose>) => projectBoardCorners(cam, board, pose, (c, p) => projectPoints(c, p));
+
+/** Null, or every corner on its own true corner: never a wrong or mis-ordered grid. */
+function neverWrong(found: Float64Array | null, truth: Float64Array): void {
+  if (!found) return;
+  let worst = 0;
+  for (let k = 0; k < found.length; k++) worst = Math.max(worst, Math.abs(found[k] - truth[k]));
+  expect(worst).toBeLessThan(1);
+}
+
+describe('checkerboard detector robustness', () => {
+  it('finds a well-lit tilted board with sub-pixel corners in board order', () => {
+    const pose = heldBoardPose(board, [0, 1, 0], -0.3, 0.5, 0.2);
+    const found = detectCheckerboard(renderBoard(cam, board, pose, { lightGradient: 0.4, blurSigma: 1 }), board.cols, board.rows);
+    expect(found).not.toBeNull();
+    const truth = truthOf(pose);
+    let sum = 0;
+    for (let k = 0; k < found!.length / 2; k++) sum += Math.hypot(found![2 * k] - truth[2 * k], found![2 * k + 1] - truth[2 * k + 1]);
+    expect(sum / (found!.length / 2)).toBeLessThan(0.1);
+  });
+
+  it('orders corners consistently when the board is turned upside down (180° rule)', () => {
+    const pose = heldBoardPose(board, [0, 1, 0], 0.1, -0.2, Math.PI - 0.1);
+    const found = detectCheckerboard(renderBoard(cam, board, pose), board.cols, board.rows);
+    expect(found).not.toBeNull();
+    neverWrong(found, truthOf(pose));
+  });
+
+  it('says "not found" on an image without a board', () => {
+    const img = makeGray(640, 480);
+    const rnd = seededNormal(5);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = 120 + 40 * Math.sin(i / 97) + 10 * rnd();
+    expect(detectCheckerboard(gaussianBlur(img, 1), board.cols, board.rows)).toBeNull();
+  });
+
+  it('says "not found" when asked for a different board size', () => {
+    const pose = heldBoardPose(board, [0, 1, 0], -0.2, 0.3, 0.1);
+    const img = renderBoard(cam, board, pose);
+    expect(detectCheckerboard(img, 8, 6)).toBeNull();
+    expect(detectCheckerboard(img, 9, 5)).toBeNull();
+    expect(detectCheckerboard(img, 10, 7)).toBeNull();
+  });
+
+  it('says "not found" for a half-visible board', () => {
+    for (const [x, y] of [[0.72, 1], [-0.72, 1], [0, 1.5]]) {
+      const pose = heldBoardPose(board, [x, y, 0], -0.2, 0.2, 0.1);
+      const truth = truthOf(pose);
+      let outside = 0;
+      for (let k = 0; k < truth.length / 2; k++) if (!(truth[2 * k] >= 0 && truth[2 * k] < 640 && truth[2 * k + 1] >= 0 && truth[2 * k + 1] < 480)) outside++;
+      expect(outside).toBeGreaterThan(5); // the scene really cuts the board
+      expect(detectCheckerboard(renderBoard(cam, board, pose), board.cols, board.rows)).toBeNull();
+    }
+  });
+
+  it('never returns wrong corners for a heavily blurred board', () => {
+    for (const sigma of [3, 5]) {
+      const pose = heldBoardPose(board, [0, 1, 0], -0.3, 0.4, 0.2);
+      neverWrong(detectCheckerboard(renderBoard(cam, board, pose, { blurSigma: sigma }), board.cols, board.rows), truthOf(pose));
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { FusedFrameSet } from '../app/bus';
+import { parseTake, serializeTake, TakeError } from '../take';
+import { TriangulationMethod } from '../triangulation';
+import { DEFAULT_NOISE } from '../sim/noise';
+import { ringRig } from '../sim/rig';
+import { makeRng } from '../sim/rng';
+import { simulateFrame } from '../sim/simulate';
+import { runExport } from '../export/export';
+import { bvhFramePositions, parseBvh } from '../export/bvh-reader';
+import { buildTake, fusedToTakeFrame, takeMethods, takePoses } from './take-poses';
+
+/** A short simulated recording fused by both triangulation methods, as the app records it. */
+function record(n = 30) {
+  const cams = ringRig(3);
+  const methods = [new TriangulationMethod('robust'), new TriangulationMethod('dlt')];
+  const rng = makeRng(4);
+  const fused: FusedFrameSet[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = simulateFrame(10 + i / 15, cams, { noise: DEFAULT_NOISE, level: 1, dropped: new Set(i === 5 ? [0, 1] : []) }, rng);
+    const frame = { time: f.time, views: f.views, status: f.status, timings: {}, gt: f.gt };
+    fused.push({ frame, poses: Object.fromEntries(methods.map((m) => [m.id, m.estimate(cams, f.views)])), timings: {} });
+  }
+  const take = buildTake(cams, fused.map((f) => fusedToTakeFrame(f, fused[0].frame.time)), 15, { robust: 'Robust', dlt: 'DLT' });
+  return { cams, fused, take };
+}
+
+describe('recording to a take and reading it back', () => {
+  it('round-trips 2D, truth and both methods\' 3D through the take file within rounding', () => {
+    const { fused, take } = record();
+    const back = parseTake(serializeTake(take));
+    expect(back.frames).toHaveLength(fused.length);
+    expect(takeMethods(back)).toEqual(['robust', 'dlt']);
+    for (const id of ['robust', 'dlt']) {
+      const poses = takePoses(back, id);
+      poses.forEach((p, i) => {
+        const orig = fused[i].poses[id];
+        if (!orig) return expect(p).toBeNull();
+        expect(p).not.toBeNull();
+        expect(Array.from(p!.valid)).toEqual(Array.from(orig.valid));
+        for (let k = 0; k < 51; k++) expect(Math.abs(p!.joints[k] - orig.joints[k])).toBeLessThanOrEqual(5e-6 + 1e-12);
+      });
+    }
+    // Frame 5 had two of three cameras dropped: no triangulation, recorded as null.
+    expect(takePoses(back, 'robust')[5]).toBeNull();
+    back.frames.forEach((f, i) => {
+      f.views.forEach((v, c) => {
+        const o = fused[i].frame.views[c];
+        if (!o) return expect(v).toBeNull();
+        for (let k = 0; k < 51; k++) expect(Math.abs(v![k] - o[k])).toBeLessThan(k % 3 === 2 ? 1e-4 : 1e-3);
+      });
+      for (let k = 0; k < 51; k++) expect(Math.abs(f.gt!.joints[k] - fused[i].frame.gt!.joints[k])).toBeLessThan(1e-5);
+    });
+  });
+
+  it('names the frame of a malformed 3D extension', () => {
+    const { take } = record(4);
+    const json = JSON.parse(serializeTake(take));
+    json.frames[2].poses3d.robust.nose = [0, 'x', 0];
+    const back = parseTake(json);
+    expect(() => takePoses(back, 'robust')).toThrow(TakeError);
+    expect(() => takePoses(back, 'robust')).toThrow(/frame 2: frames\[2\]\.poses3d\.robust\.nose/);
+  });
+
+  it('exports CSV, TRC, JSON and BVH with the right headers, rows and values', () => {
+    const { take } = record();
+    const poses = takePoses(parseTake(serializeTake(take)), 'robust');
+    const base = { method: 'robust', fps: take.fps, times: take.frames.map((f) => f.time), poses, baseName: 'test' };
+    const csv = runExport({ ...base, format: 'csv' }).trimEnd().split('\n');
+    expect(csv).toHaveLength(1 + poses.length);
+    const header = csv[0].split(',');
+    expect(header.slice(0, 5)).toEqual(['frame', 'time', 'nose_x', 'nose_y', 'nose_z']);
+    expect(header).toHaveLength(2 + 51);
+    expect(header[header.length - 1]).toBe('right_ankle_z');
+    const row0 = csv[1].split(',');
+    expect(row0).toHaveLength(53);
+    expect(Number(row0[2 + 3 * 11 + 1])).toBeCloseTo(poses[0]!.joints[3 * 11 + 1], 4);
+    expect(csv[6].split(',').slice(2).every((c) => c === '')).toBe(true); // frame 5: no pose
+
+    const trc = runExport({ ...base, format: 'trc' }).trimEnd().split('\n');
+    expect(trc[0]).toBe('PathFileType\t4\t(X/Y/Z)\ttest-robust.trc');
+    expect(trc[1].split('\t')).toEqual(['DataRate', 'CameraRate', 'NumFrames', 'NumMarkers', 'Units', 'OrigDataRate', 'OrigDataStartFrame', 'OrigNumFrames']);
+    expect(trc[2].split('\t').slice(2, 5)).toEqual([String(poses.length), '17', 'mm']);
+    expect(trc[3].split('\t').slice(0, 3)).toEqual(['Frame#', 'Time', 'nose']);
+    expect(trc[4].split('\t').slice(2, 5)).toEqual(['X1', 'Y1', 'Z1']);
+    expect(trc.length - 6).toBe(poses.length); // 5 header lines + 1 blank line, then one row per frame
+    const t0 = trc[6].split('\t');
+    expect(t0[0]).toBe('1');
+    expect(Number(t0[2 + 3 * 11 + 1]) / 1000).toBeCloseTo(poses[0]!.joints[3 * 11 + 1], 4);
+
+    const json = JSON.parse(runExport({ ...base, format: 'json' }));
+    expect(json.frames).toHaveLength(poses.length);
+    expect(json.frames[0].joints.left_hip[1]).toBeCloseTo(poses[0]!.joints[3 * 11 + 1], 4);
+
+    const bvh = parseBvh(runExport({ ...base, format: 'bvh' }));
+    expect(bvh.motion).toHaveLength(poses.length);
+    expect(bvh.frameTime).toBeCloseTo(1 / take.fps, 5);
+    const hip = bvh.joints.findIndex((j) => j.name === 'left_hip');
+    const p = bvhFramePositions(bvh, 0);
+    expect(Math.hypot(...[0, 1, 2].map((k) => p[3 * hip + k] / 100 - poses[0]!.joints[33 + k]))).toBeLessThan(0.01);
+  });
+});
