@@ -150,7 +150,7 @@ export class LifterNet {
         const item = Math.floor(i / (T * H)), h = i % H;
         for (let t = 0; t < T; t++) data[i * n + (item * T + t) * H + h] = 0;
       }
-      m = tf.tensor2d(data, [n, n]);
+      m = tf.keep(tf.tensor2d(data, [n, n])); // built inside forward's tidy, reused across calls
       this.masks.set(key, m);
     }
     return m;
