@@ -1,6 +1,8 @@
 import { CameraPanel } from './CameraPanel';
 import { ViewerPanel } from './ViewerPanel';
 import { StatusBar } from './StatusBar';
+import { useState } from 'react';
+import { CalibrationWizard } from './CalibrationWizard';
 import { useEffect } from 'react';
 import { SidePanel } from './SidePanel';
 import { SimTiles } from './SimTiles';

@@ -59,3 +59,17 @@ def test_fully_masked_sample_is_finite():
     with torch.no_grad():
         pose, log_err = m(tokens, mask, base)
     assert torch.isfinite(pose).all() and torch.isfinite(log_err).all()
+
+
+def test_export_round_trip(tmp_path):
+    from parallax_train.export import export, load_exported
+
+    m = _model()
+    manifest = export(m, tmp_path, dict(data='test', steps=0, seed=0))
+    names = [t['name'] for t in manifest['tensors']]
+    assert names == list(m.state_dict().keys())
+    assert (tmp_path / 'weights.bin').stat().st_size == manifest['byte_length'] == 4 * count_params(m)
+    m2 = load_exported(tmp_path)
+    tokens, mask, base = _inputs()
+    with torch.no_grad():
+        torch.testing.assert_close(m2(tokens, mask, base)[0], m(tokens, mask, base)[0])
