@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /**
  * Counts, in a PNG screenshot, the pixels within `tol` (per channel) of each colour. The PNG is decoded by the
@@ -24,4 +24,33 @@ export async function countColours(page: Page, png: Buffer, colours: Record<stri
     },
     { b64: png.toString('base64'), colours, tol },
   );
+}
+
+/** Which method draws the second skeleton: the lifter once it has loaded, DLT while it is unavailable. */
+export async function secondMethod(page: Page): Promise<'lifter' | 'dlt'> {
+  await expect(page.getByTestId('legend-lifter')).not.toContainText('loading', { timeout: 60_000 });
+  return (await page.getByTestId('lifter-unavailable').count()) === 0 ? 'lifter' : 'dlt';
+}
+
+/**
+ * Pauses the simulation on a frame set where every listed method has a pose (a method may give none for a frame,
+ * e.g. too few usable views), and waits for the view to draw it.
+ */
+export async function pauseWithPoses(page: Page, ids: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    await page.getByTestId('sim-toggle').click(); // pause
+    await page.waitForTimeout(150);
+    const ok = await page.evaluate((ids) => {
+      const v = (window as unknown as { __parallaxView: { current(): { poses: Record<string, unknown> } | null } }).__parallaxView;
+      const f = v.current();
+      return !!f && ids.every((id) => !!f.poses[id]);
+    }, ids);
+    if (ok) {
+      await page.waitForTimeout(300);
+      return;
+    }
+    await page.getByTestId('sim-toggle').click(); // resume
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no frame set with poses from all of ${ids.join(', ')}`);
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseTake } from '../src/take';
 import { takeMethods, takePoses } from '../src/record/take-poses';
 import { parseBvh } from '../src/export/bvh-reader';
+import { pauseWithPoses, secondMethod } from './pixels';
 
 test('record the simulation, save the take, replay it on a timeline, export CSV/TRC/BVH/JSON', async ({ page }) => {
   const errors: string[] = [];
@@ -59,9 +60,8 @@ test('hovering a highlighted joint shows the disagreement in cm; trails toggle',
   await page.getByTestId('trails').check();
   // A 1 cm threshold highlights most joints (the methods always differ by more than that with detector noise).
   await page.getByLabel('disagreement threshold (cm)').fill('1');
-  await page.getByTestId('sim-toggle').click(); // pause so the pose stays where we hover
-  await page.waitForTimeout(500);
-  const second = (await page.getByTestId('lifter-unavailable').count()) ? 'dlt' : 'lifter';
+  const second = await secondMethod(page);
+  await pauseWithPoses(page, ['robust', second]); // the pose stays where we hover
   const canvas = page.getByTestId('viewer-canvas');
   const box = (await canvas.boundingBox())!;
   const found = await page.evaluate((id) => {

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { countColours } from './pixels';
+import { countColours, pauseWithPoses, secondMethod } from './pixels';
 import { METHOD_COLORS } from '../src/viewer/styles';
 
 test('the 3D view renders both skeletons in their colours, the truth, frustums and the legend', async ({ page }, info) => {
@@ -11,13 +11,11 @@ test('the 3D view renders both skeletons in their colours, the truth, frustums a
   const legend = page.getByTestId('legend');
   await expect(legend).toBeVisible();
   for (const id of ['lifter', 'robust', 'dlt', 'gt']) await expect(page.getByTestId(`legend-${id}`)).toBeVisible();
-  // Wait until the lifter has either loaded or said it is unavailable: that decides the second skeleton.
-  await expect(page.getByTestId('legend-lifter')).not.toContainText('loading', { timeout: 60_000 });
-  const lifterReady = (await page.getByTestId('lifter-unavailable').count()) === 0;
-  const second = lifterReady ? 'lifter' : 'dlt';
+  // The lifter once loaded, DLT while it is unavailable, draws the second skeleton.
+  const second = await secondMethod(page);
   // Fused poses are flowing once the MPJPE row of robust triangulation shows a number.
   await expect(page.getByTestId('mpjpe-robust-current')).toHaveText(/^\d+(\.\d+)?$/, { timeout: 60_000 });
-  await page.waitForTimeout(500);
+  await pauseWithPoses(page, ['robust', second]);
 
   const png = await canvas.screenshot();
   await info.attach('viewer.png', { body: png, contentType: 'image/png' });

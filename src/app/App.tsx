@@ -1,9 +1,8 @@
 import { CameraPanel } from './CameraPanel';
 import { ViewerPanel } from './ViewerPanel';
 import { StatusBar } from './StatusBar';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CalibrationWizard } from './CalibrationWizard';
-import { useEffect } from 'react';
 import { SidePanel } from './SidePanel';
 import { SimTiles } from './SimTiles';
 import { pipeline } from './pipeline';
@@ -11,6 +10,7 @@ import { simulation } from './SimulationSource';
 
 /** The app's shell: camera tiles on the left, the 3D view in the middle, the status bar at the bottom. */
 export function App() {
+  const [calibrating, setCalibrating] = useState(false);
   // Fusion always runs; the simulation is the default source until a camera or a replay takes over.
   useEffect(() => {
     pipeline.start();
@@ -25,7 +25,9 @@ export function App() {
       <header className="app-header">
         <h1>Parallax</h1>
         <span className="tagline">multi-webcam 3D motion capture</span>
+        <button data-testid="calib-open" onClick={() => setCalibrating((c) => !c)}>{calibrating ? 'Close calibration' : 'Calibrate'}</button>
       </header>
+      {calibrating && <CalibrationWizard />}
       <main className="app-main with-side">
         <div className="left-col">
           <CameraPanel />

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Camera } from '../geometry/camera';
-import { drawDetection, drawSkeleton2D, reprojectPose, reprojectionErrorPx } from '../viewer/overlay';
+import { drawFusedOverlay } from '../viewer/overlay';
 import { METHOD_COLORS } from '../viewer/styles';
 import { bus } from './bus';
 import { simulation } from './SimulationSource';
@@ -28,7 +28,6 @@ export function SimTiles() {
   useEffect(() => {
     if (!running) return;
     let last: unknown = null;
-    const uv = new Float64Array(34);
     const timer = setInterval(() => {
       const f = bus.fused.latest();
       if (!f || f === last) return;
@@ -41,16 +40,8 @@ export function SimTiles() {
         ctx.fillStyle = '#0d0f13';
         ctx.fillRect(0, 0, c.width, c.height);
         const view = f.frame.views[i];
-        const lines: [string, string][] = [];
-        if (view) {
-          drawDetection(ctx, view, k);
-          for (const id of METHODS) {
-            const pose = f.poses[id];
-            if (!pose) continue;
-            drawSkeleton2D(ctx, reprojectPose(cam, pose, uv), { color: METHOD_COLORS[id], scale: k, lineWidth: 1.2 });
-            lines.push([id, `${id} ${reprojectionErrorPx(cam, pose, view).toFixed(1)} px`]);
-          }
-        }
+        const errors = view ? drawFusedOverlay(ctx, cam, i, f, k, METHOD_COLORS, METHODS) : {};
+        const lines = Object.entries(errors).map(([id, e]) => [id, `${id} ${e.toFixed(1)} px`] as [string, string]);
         ctx.font = '11px system-ui, sans-serif';
         ctx.fillStyle = '#e6e8ee';
         ctx.fillText(`${cam.name}${view ? '' : ` — ${f.frame.status[i]}`}`, 4, 12);

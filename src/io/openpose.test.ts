@@ -96,6 +96,16 @@ describe('OpenPose import (pure)', () => {
   });
 });
 
+describe('OpenPose layouts', () => {
+  it('map each COCO-17 joint from the OpenPose point of the same name', () => {
+    const opName = (n: string) => n.split('_').map((w) => (w === 'left' ? 'L' : w === 'right' ? 'R' : w[0].toUpperCase() + w.slice(1))).join('');
+    for (const id of ['body25', 'body25b', 'coco18']) {
+      const l = LAYOUTS[id];
+      expect(LAYOUTS.coco17.names.map((_, j) => l.names[l.toCoco17[j]])).toEqual(LAYOUTS.coco17.names.map(opName));
+    }
+  });
+});
+
 describe('calibration JSON', () => {
   const good = () => JSON.parse(JSON.stringify([{ name: 'a', width: 640, height: 480, K: [[500, 0, 320], [0, 500, 240], [0, 0, 1]], dist: [], R: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], t: [0, 0, 3] }]));
   it('reads an array of cameras or a take', () => {

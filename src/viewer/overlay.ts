@@ -70,3 +70,36 @@ export function drawDetection(ctx: CanvasRenderingContext2D, view: ViewKeypoints
   const scores = Array.from({ length: NUM_JOINTS }, (_, j) => view[3 * j + 2]);
   drawSkeleton2D(ctx, view, { color, scale, stride: 3, scores, lineWidth: 2 });
 }
+
+/** What drawFusedOverlay needs of a fused frame set (bus.fused's value fits). */
+export interface FusedLike {
+  frame: { views: ReadonlyArray<ViewKeypoints | null> };
+  poses: Readonly<Record<string, Pose3D | null>>;
+}
+
+/**
+ * One call for a camera tile: draws view `index`'s detection (white) and every method's 3D result reprojected into
+ * camera `cam`, each in its colour, at `scale` canvas pixels per image pixel. Returns each method's mean
+ * reprojection error in pixels against the detection (NaN where it cannot be measured).
+ */
+export function drawFusedOverlay(
+  ctx: CanvasRenderingContext2D,
+  cam: Camera,
+  index: number,
+  fused: FusedLike,
+  scale: number,
+  colors: Readonly<Record<string, string>>,
+  methods: readonly string[] = Object.keys(fused.poses),
+): Record<string, number> {
+  const view = fused.frame.views[index] ?? null;
+  if (view) drawDetection(ctx, view, scale);
+  const errors: Record<string, number> = {};
+  const uv = new Float64Array(NUM_JOINTS * 2);
+  for (const id of methods) {
+    const pose = fused.poses[id];
+    if (!pose) continue;
+    drawSkeleton2D(ctx, reprojectPose(cam, pose, uv), { color: colors[id] ?? '#ffffff', scale, lineWidth: 1.2 });
+    errors[id] = view ? reprojectionErrorPx(cam, pose, view) : NaN;
+  }
+  return errors;
+}

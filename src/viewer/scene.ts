@@ -270,6 +270,11 @@ export class ParallaxView {
     this.tooltip.hidden = true;
   };
 
+  /** The fused frame set the view shows now. */
+  current(): FusedFrameSet | null {
+    return this.lastFused;
+  }
+
   /** Screen position (CSS px, relative to the canvas) of a method's joint, for tests and overlays. */
   projectJoint(id: string, j: number): { x: number; y: number } | null {
     const p = this.lastFused?.poses[id];
