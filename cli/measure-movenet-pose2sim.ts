@@ -87,8 +87,7 @@ interface Sample { view: number; joint: number; frame: number; dx: number; dy: n
 async function main() {
   const cameras = loadPose2SimToml(CALIB, 64);
   const take = await detections(cameras);
-  const rig = prepareRig(cameras);
-  const opts = { ...defaultTriangulationOptions, minScore: 0.3 };
+  const rig = prepareRig(cameras, { ...defaultTriangulationOptions, minScore: 0.3 });
   const nv = cameras.length;
   const all: Sample[] = [];
   const loo: Sample[] = [];
@@ -114,7 +113,7 @@ async function main() {
   };
 
   take.frames.forEach((fr, f) => {
-    const pose = triangulatePose(rig, fr.views, 'robust', opts);
+    const pose = triangulatePose(rig, fr.views, 'robust');
     if (!pose) return;
     triangulated++;
     for (let v = 0; v < nv; v++) {
@@ -133,7 +132,7 @@ async function main() {
       }
       // Leave-one-out: triangulate from the other views only, so the view does not pull the 3D point to itself.
       const others = fr.views.map((x, i) => (i === v ? null : x));
-      const p2 = triangulatePose(rig, others, 'robust', opts);
+      const p2 = triangulatePose(rig, others, 'robust');
       if (p2) residuals(fr.views, p2, v, f, loo);
     }
   });
@@ -193,7 +192,7 @@ async function main() {
       detector: model,
       detector_input_max_side_px: maxSide,
       runtime: 'tfjs wasm (Node), pose-detection 2.1.3, smoothing off',
-      triangulation: `robust (src/triangulation), min score ${opts.minScore}`,
+      triangulation: `robust (src/triangulation), min score ${rig.options.minScore}`,
       frames: take.frames.length,
       frames_triangulated: triangulated,
       note: 'cam01/cam02 are 1080 px wide, the calibration 1088: keypoints are used as detected (the 8 px are padding on the right edge).',

@@ -111,14 +111,15 @@ test('calibration wizard: fake cameras with a moving board → intrinsics → ex
   await page.goto('/');
   await page.getByTestId('calib-open').click();
   await expect(page.getByTestId('calib-wizard')).toBeVisible();
+  // The default 9 x 6, 25 mm board fits an A4 page at exact scale.
+  const svgDownload = page.waitForEvent('download', { timeout: 10_000 });
+  await page.getByTestId('board-print-a4').click();
+  expect((await svgDownload).suggestedFilename()).toBe('checkerboard-9x6-25mm-A4.svg');
+
   await page.getByTestId('board-cols').fill('7');
   await page.getByTestId('board-rows').fill('5');
   await page.getByTestId('board-square').fill('60');
   await page.getByTestId('calib-min-views').fill('6');
-
-  const svgDownload = page.waitForEvent('download');
-  await page.getByTestId('board-print-a4').click();
-  expect((await svgDownload).suggestedFilename()).toBe('checkerboard-7x5-60mm-A4.svg');
 
   await page.getByTestId('calib-start').click();
   await expect(page.getByTestId('calib-camera-count')).toHaveAttribute('data-count', '2');

@@ -77,9 +77,9 @@ def bench_noise(base: NoiseModel, rng):
     return NoiseModel(p)
 
 
-def sequences(n_frames, n_takes, seed):
-    """n_takes sequences of n_frames consecutive 30 fps bench frames (3 segments from different clips each)."""
-    clips = [j for _, _, _, j, _ in cmu.split_clips("bench")]
+def sequences(n_frames, n_takes, seed, split="bench"):
+    """n_takes sequences of n_frames consecutive 30 fps frames of a split (3 segments from different clips each)."""
+    clips = [j for _, _, _, j, _ in cmu.split_clips(split)]
     rng = np.random.default_rng(seed)
     seg = n_frames // 3
     out = []
@@ -153,6 +153,9 @@ def main(argv=None):
     ap.add_argument("out", nargs="?", default="bench-out/takes")
     ap.add_argument("--frames", type=int, default=300)
     ap.add_argument("--seed", type=int, default=2024)
+    # "val" makes a development set (other subjects, same rigs and conditions) for choosing settings without
+    # looking at the benchmark's own subject.
+    ap.add_argument("--split", choices=["bench", "val"], default="bench")
     a = ap.parse_args(argv)
     os.makedirs(a.out, exist_ok=True)
     t0 = time.time()
@@ -162,7 +165,7 @@ def main(argv=None):
     conds = ["world_yup", "world_zup", "world_rotated", "noconf", "noface", "far5", "corners", "desk", "swap1"]
     jobs = [(r, None, None) for r in main_rigs] + [("_lab4", "dropview", 4)]
     jobs += [(c, c, k) for c in conds for k in (2, 3, 4)]
-    seqs = sequences(a.frames, len(jobs), a.seed)
+    seqs = sequences(a.frames, len(jobs), a.seed, a.split)
     up = np.array([0.0, 1.0, 0.0])
     index = []
     for ti, ((rig, cond, k), gt) in enumerate(zip(jobs, seqs)):

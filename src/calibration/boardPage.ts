@@ -13,7 +13,7 @@ export function boardPageSvg(board: BoardSpec, paper: PaperSize): string | null 
   const bw = (board.cols + 1) * s, bh = (board.rows + 1) * s;
   let [pw, ph] = PAPER[paper];
   if (bw > bh !== pw > ph) [pw, ph] = [ph, pw];
-  const margin = 10, rulerSpace = 22;
+  const margin = 8, rulerSpace = 18;
   if (bw > pw - 2 * margin || bh > ph - 2 * margin - rulerSpace) return null;
   const x0 = (pw - bw) / 2, y0 = margin;
   const rects: string[] = [];
@@ -22,7 +22,7 @@ export function boardPageSvg(board: BoardSpec, paper: PaperSize): string | null 
     for (let i = 0; i <= board.cols; i++)
       if ((i + j) % 2 === 0) rects.push(`<rect x="${(x0 + i * s).toFixed(3)}" y="${(y0 + j * s).toFixed(3)}" width="${s}" height="${s}"/>`);
   const rulerMm = Math.min(100, Math.floor((pw - 2 * margin) / 10) * 10);
-  const ry = y0 + bh + 10, rx = (pw - rulerMm) / 2;
+  const ry = y0 + bh + 5, rx = (pw - rulerMm) / 2;
   const ticks: string[] = [];
   for (let mm = 0; mm <= rulerMm; mm++) {
     const len = mm % 10 === 0 ? 4 : mm % 5 === 0 ? 2.5 : 1.5;
@@ -36,7 +36,7 @@ export function boardPageSvg(board: BoardSpec, paper: PaperSize): string | null 
     `<g fill="#000">${rects.join('')}</g>`,
     `<g stroke="#000" stroke-width="0.2">${ticks.filter((t) => t.startsWith('<line')).join('')}<line x1="${rx}" y1="${ry}" x2="${rx + rulerMm}" y2="${ry}"/></g>`,
     `<g font-family="sans-serif" fill="#000">${ticks.filter((t) => t.startsWith('<text')).join('')}<text x="${rx + rulerMm + 2}" y="${ry + 7.5}" font-size="2.8">cm</text>`,
-    `<text x="${pw / 2}" y="${ry + 14}" font-size="3.2" text-anchor="middle">${label}</text></g>`,
+    `<text x="${pw / 2}" y="${ry + 12}" font-size="3" text-anchor="middle">${label}</text></g>`,
     '</svg>',
   ].join('\n');
 }

@@ -99,4 +99,17 @@ describe('recording to a take and reading it back', () => {
     const p = bvhFramePositions(bvh, 0);
     expect(Math.hypot(...[0, 1, 2].map((k) => p[3 * hip + k] / 100 - poses[0]!.joints[33 + k]))).toBeLessThan(0.01);
   });
+
+  it('reports progress while exporting long recordings, for every format', () => {
+    const { take } = record(3);
+    const poses = takePoses(take, 'robust');
+    const long = Array.from({ length: 1500 }, (_, i) => poses[i % 3]);
+    for (const format of ['csv', 'json', 'bvh', 'trc'] as const) {
+      const calls: number[] = [];
+      runExport({ format, method: 'robust', fps: 15, times: long.map((_, i) => i / 15), poses: long, baseName: 'p' }, (d, n) => calls.push(d / n));
+      if (format === 'json') continue; // one JSON.stringify: nothing to report in between
+      expect(calls.length, format).toBeGreaterThanOrEqual(2);
+      expect(calls.every((c, i) => c >= 0 && c < 1 && (i === 0 || c > calls[i - 1]))).toBe(true);
+    }
+  });
 });

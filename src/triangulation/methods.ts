@@ -21,11 +21,11 @@ export class TriangulationMethod implements FusionMethod {
 
   /** Synchronous single-frame estimate, for the live pipeline. */
   estimate(cameras: readonly Camera[], views: FrameViews): Pose3D | null {
-    return triangulatePose(this.rigFor(cameras), views, this.id, this.options);
+    return triangulatePose(this.rigFor(cameras), views, this.id);
   }
 
   async estimateFrames(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>): Promise<(Pose3D | null)[]> {
     const rig = this.rigFor(cameras);
-    return frames.map((views) => triangulatePose(rig, views, this.id, this.options));
+    return frames.map((views) => triangulatePose(rig, views, this.id));
   }
 }

@@ -4,8 +4,14 @@
  * - DLT: the linear estimate, each view's two equations weighted by the detector's score.
  * - Robust: hypotheses from every pair of views, the one with the largest score-weighted inlier support wins
  *   (inlier = reprojection error below a threshold), re-estimated on its inliers and refined by minimising the
- *   score-weighted reprojection error in pixels (Levenberg–Marquardt with a Huber loss), then any view still
- *   beyond the threshold is dropped while ≥ 2 remain.
+ *   score-weighted reprojection error (Levenberg–Marquardt with a Huber loss), then any view still beyond the
+ *   threshold is dropped while ≥ 2 remain.
+ *
+ * Errors are measured relative to the person's size in each view (the diagonal of the box around that view's
+ * detected joints): a 2D detector works on a crop resized to a fixed input, so its error grows with the person's
+ * image size, and a near camera's 20 px can be as good as a far camera's 5 px. MoveNet's measured residuals on a
+ * real 4-camera recording have their 99th percentile near 0.1 of the box (docs/benchmarks.md), which sets the
+ * default inlier gate.
  *
  * A joint seen by fewer than 2 usable views, or whose estimate lies behind a camera, gets no estimate.
  */
@@ -18,7 +24,7 @@ import type { FrameViews, Pose3D } from '../fusion/types';
 export interface TriangulationOptions {
   /** Views whose joint score is below this are ignored. */
   minScore: number;
-  /** Inlier threshold as a fraction of the image diagonal … */
+  /** Inlier threshold as a fraction of the person's box diagonal in the view … */
   inlierFraction: number;
   /** … but never below this many pixels. */
   inlierMinPx: number;
@@ -28,8 +34,8 @@ export interface TriangulationOptions {
 
 export const defaultTriangulationOptions: TriangulationOptions = {
   minScore: 0.05,
-  inlierFraction: 0.015,
-  inlierMinPx: 8,
+  inlierFraction: 0.1,
+  inlierMinPx: 4,
   refine: true,
 };
 
@@ -38,8 +44,7 @@ export interface PreparedRig {
   cameras: readonly Camera[];
   /** [R | t] per camera, 3x4 row-major. */
   P: Float64Array[];
-  /** Inlier threshold per camera in pixels. */
-  thresholdPx: Float64Array;
+  options: TriangulationOptions;
 }
 
 export function prepareRig(cameras: readonly Camera[], opts: TriangulationOptions = defaultTriangulationOptions): PreparedRig {
@@ -52,7 +57,7 @@ export function prepareRig(cameras: readonly Camera[], opts: TriangulationOption
       }
       return P;
     }),
-    thresholdPx: Float64Array.from(cameras, (c) => Math.max(opts.inlierMinPx, opts.inlierFraction * Math.hypot(c.width, c.height))),
+    options: opts,
   };
 }
 
@@ -66,6 +71,10 @@ export interface Observation {
   x: number;
   y: number;
   weight: number;
+  /** The person's size in this view (box diagonal, px): the unit of this view's errors. */
+  scale: number;
+  /** Reprojection error (px) beyond which this view is an outlier for the joint. */
+  threshold: number;
 }
 
 const ata = new Float64Array(16);
@@ -123,7 +132,7 @@ function inFrontOfAll(rig: PreparedRig, obs: readonly Observation[], subset: rea
 }
 
 /** Minimises the score-weighted pixel reprojection error over the subset, starting from X (in place). */
-function refinePoint(rig: PreparedRig, obs: readonly Observation[], subset: readonly number[], X: Float64Array, huberPx: number): void {
+function refinePoint(rig: PreparedRig, obs: readonly Observation[], subset: readonly number[], X: Float64Array, huberScale: number): void {
   const res = levenbergMarquardt(
     {
       nParams: 3,
@@ -131,7 +140,7 @@ function refinePoint(rig: PreparedRig, obs: readonly Observation[], subset: read
       residuals(p, r) {
         subset.forEach((i, k) => {
           const o = obs[i];
-          const sw = Math.sqrt(o.weight);
+          const sw = Math.sqrt(o.weight) / o.scale;
           if (!projectPoint(rig.cameras[o.view], p[0], p[1], p[2], proj)) {
             r[2 * k] = r[2 * k + 1] = 1e6;
             return;
@@ -142,7 +151,7 @@ function refinePoint(rig: PreparedRig, obs: readonly Observation[], subset: read
       },
     },
     X,
-    { maxIterations: 10, loss: 'huber', lossScale: huberPx, costTolerance: 1e-10 },
+    { maxIterations: 10, loss: 'huber', lossScale: huberScale, costTolerance: 1e-10 },
   );
   if (res.params.every(Number.isFinite)) X.set(res.params);
 }
@@ -175,7 +184,7 @@ export function robustPoint(rig: PreparedRig, obs: readonly Observation[], out: 
         let support = 0, err = 0;
         for (let i = 0; i < n; i++) {
           const e = reprojectionError(rig, obs[i], cand);
-          if (e < rig.thresholdPx[obs[i].view]) {
+          if (e < obs[i].threshold) {
             inl.push(i);
             support += obs[i].weight;
             err += e * obs[i].weight;
@@ -193,13 +202,25 @@ export function robustPoint(rig: PreparedRig, obs: readonly Observation[], out: 
   }
   if (!dltPoint(rig, obs, out, best) || !inFrontOfAll(rig, obs, best, out)) return fail;
   let used = best;
-  for (let pass = 0; pass < 3; pass++) {
-    if (opts.refine) refinePoint(rig, obs, used, out, 0.5 * rig.thresholdPx[obs[used[0]].view]);
-    if (used.length <= 2) break;
-    // Drop the worst view while it is beyond its threshold and more than two remain.
+  if (opts.refine) refinePoint(rig, obs, used, out, 0.5 * opts.inlierFraction);
+  // The pair hypothesis may have missed views that agree with the refined point: take every view within its
+  // gate, once, and refine again.
+  const regathered: number[] = [];
+  for (let i = 0; i < n; i++) if (reprojectionError(rig, obs[i], out) < obs[i].threshold) regathered.push(i);
+  if (regathered.length >= 2 && regathered.join() !== used.join()) {
+    const prev = Float64Array.from(out);
+    if (dltPoint(rig, obs, out, regathered) && inFrontOfAll(rig, obs, regathered, out)) {
+      used = regathered;
+      if (opts.refine) refinePoint(rig, obs, used, out, 0.5 * opts.inlierFraction);
+    } else {
+      out.set(prev);
+    }
+  }
+  for (let pass = 0; pass < 3 && used.length > 2; pass++) {
+    // Drop the worst view while it is beyond its gate and more than two remain.
     let worst = -1, worstRatio = 1;
     for (const i of used) {
-      const ratio = reprojectionError(rig, obs[i], out) / rig.thresholdPx[obs[i].view];
+      const ratio = reprojectionError(rig, obs[i], out) / obs[i].threshold;
       if (ratio > worstRatio) {
         worstRatio = ratio;
         worst = i;
@@ -208,6 +229,7 @@ export function robustPoint(rig: PreparedRig, obs: readonly Observation[], out: 
     if (worst < 0) break;
     used = used.filter((i) => i !== worst);
     if (!dltPoint(rig, obs, out, used)) return fail;
+    if (opts.refine) refinePoint(rig, obs, used, out, 0.5 * opts.inlierFraction);
   }
   if (!inFrontOfAll(rig, obs, used, out)) return fail;
   let mask = 0, errSum = 0;
@@ -220,9 +242,45 @@ export function robustPoint(rig: PreparedRig, obs: readonly Observation[], out: 
 
 const normScratch = new Float64Array(2);
 
+/**
+ * The person's size in one view: the diagonal of the box around its joints scored ≥ minScore, in pixels. With
+ * fewer than three such joints the box says little, and a fifth of the image diagonal stands in.
+ */
+export function personScale(cam: Camera, kp: ArrayLike<number>, minScore: number): number {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, n = 0;
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    const x = kp[3 * j], y = kp[3 * j + 1];
+    if (!(kp[3 * j + 2] >= minScore) || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+    n++;
+  }
+  const fallback = 0.2 * Math.hypot(cam.width, cam.height);
+  if (n < 3) return fallback;
+  return Math.max(Math.hypot(maxX - minX, maxY - minY), 0.02 * fallback);
+}
+
+/** Per-view person scales of a frame set (0 for a missing view), computed once per frame set. */
+export function viewScales(rig: PreparedRig, views: FrameViews, out = new Float64Array(rig.cameras.length)): Float64Array {
+  for (let v = 0; v < rig.cameras.length; v++) {
+    const kp = views[v];
+    out[v] = kp ? personScale(rig.cameras[v], kp, rig.options.minScore) : 0;
+  }
+  return out;
+}
+
 /** The usable observations of joint j: views with a finite detection scored ≥ minScore that undistort. */
-export function gatherObservations(rig: PreparedRig, views: FrameViews, j: number, minScore: number, out: Observation[] = []): Observation[] {
+export function gatherObservations(
+  rig: PreparedRig,
+  views: FrameViews,
+  scales: Float64Array,
+  j: number,
+  out: Observation[] = [],
+): Observation[] {
   out.length = 0;
+  const { minScore, inlierFraction, inlierMinPx } = rig.options;
   const nv = Math.min(views.length, rig.cameras.length);
   for (let v = 0; v < nv; v++) {
     const kp = views[v];
@@ -230,7 +288,8 @@ export function gatherObservations(rig: PreparedRig, views: FrameViews, j: numbe
     const u = kp[3 * j], w = kp[3 * j + 1], s = kp[3 * j + 2];
     if (!(s >= minScore) || !Number.isFinite(u) || !Number.isFinite(w)) continue;
     if (!pixelToNormalized(rig.cameras[v], u, w, normScratch)) continue;
-    out.push({ view: v, u, v: w, x: normScratch[0], y: normScratch[1], weight: Math.min(s, 1) });
+    const scale = scales[v];
+    out.push({ view: v, u, v: w, x: normScratch[0], y: normScratch[1], weight: Math.min(s, 1), scale, threshold: Math.max(inlierMinPx, inlierFraction * scale) });
   }
   return out;
 }
@@ -249,8 +308,8 @@ export function triangulatePose(
   rig: PreparedRig,
   views: FrameViews,
   method: 'dlt' | 'robust',
-  opts: TriangulationOptions = defaultTriangulationOptions,
 ): TriangulatedPose | null {
+  const opts = rig.options;
   const joints = new Float64Array(NUM_JOINTS * 3);
   const valid = new Uint8Array(NUM_JOINTS);
   const inlierMask = new Uint32Array(NUM_JOINTS);
@@ -258,8 +317,9 @@ export function triangulatePose(
   const obs: Observation[] = [];
   const X = new Float64Array(3);
   let any = false;
+  const scales = viewScales(rig, views);
   for (let j = 0; j < NUM_JOINTS; j++) {
-    gatherObservations(rig, views, j, opts.minScore, obs);
+    gatherObservations(rig, views, scales, j, obs);
     if (obs.length < 2) continue;
     if (method === 'dlt') {
       const all = obs.map((_, i) => i);
