@@ -261,7 +261,7 @@ export function bundleAdjust(
         lambda = Math.max(lambda / 10, 1e-12);
         accepted = true;
         cost = evaluate(st, true);
-        if (rel < 1e-10 || stepNorm < 1e-20) iterations = o.maxIterations;
+        if (rel < 1e-9 || stepNorm < 1e-20) iterations = o.maxIterations;
       } else {
         lambda *= 10;
       }
