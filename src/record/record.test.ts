@@ -95,9 +95,17 @@ describe('recording to a take and reading it back', () => {
     const bvh = parseBvh(runExport({ ...base, format: 'bvh' }));
     expect(bvh.motion).toHaveLength(poses.length);
     expect(bvh.frameTime).toBeCloseTo(1 / take.fps, 5);
-    const hip = bvh.joints.findIndex((j) => j.name === 'left_hip');
-    const p = bvhFramePositions(bvh, 0);
-    expect(Math.hypot(...[0, 1, 2].map((k) => p[3 * hip + k] / 100 - poses[0]!.joints[33 + k]))).toBeLessThan(0.01);
+    // The root sits at the hips' midpoint in every frame; joint-by-joint accuracy of the BVH is bvh.test.ts's
+    // subject (a noisy 3-view frame can hold a 50 cm outlier that no fixed-length skeleton reproduces).
+    const lh = bvh.joints.findIndex((j) => j.name === 'left_hip'), rh = bvh.joints.findIndex((j) => j.name === 'right_hip');
+    for (const f of [0, 10, 20]) {
+      const p = bvhFramePositions(bvh, f);
+      const pose = poses[f]!;
+      for (let k = 0; k < 3; k++) {
+        const fromBvh = (p[3 * lh + k] + p[3 * rh + k]) / 200;
+        expect(Math.abs(fromBvh - (pose.joints[33 + k] + pose.joints[36 + k]) / 2)).toBeLessThan(1e-3);
+      }
+    }
   });
 
   it('reports progress while exporting long recordings, for every format', () => {
