@@ -4,6 +4,7 @@
  * robust triangulation of the same frame sets.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { FrameViews } from '../src/fusion/types';
 import { loadLifterFromDir } from '../src/lifter/load-node';
@@ -19,14 +20,17 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+/** Wall ms per call, and this process's CPU ms per call over all calls (less sensitive to other jobs on the box). */
+async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[] & { cpuMs: number }> {
   const out: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await fn(i);
     out.push(performance.now() - t0);
   }
-  return out;
+  const c = process.cpuUsage(c0);
+  return Object.assign(out, { cpuMs: (c.user + c.system) / 1000 / n });
 }
 
 async function main() {
@@ -37,6 +41,7 @@ async function main() {
   const pose = standingPose();
   const frames: FrameViews[] = Array.from({ length: N }, () => projectPose(cams, pose, 2, rand));
   const c = lifter.net.config;
+  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`Node ${process.version}, tfjs ${tf.version_core} backend ${tf.getBackend()}, lifter dim ${c.dim}, ` +
     `${c.n_spatial}+${c.n_fusion}+${c.n_pose} blocks; ${VIEWS} views, ${N} frame sets, median of single calls`);
 
@@ -48,12 +53,13 @@ async function main() {
   const robLat = await timeEach(N, (i) => robust.estimateFrames(cams, [frames[i]]));
   const rbt = await timeEach(batches, (i) => robust.estimateFrames(cams, frames.slice(i * 64, (i + 1) * 64)));
 
-  const row = (name: string, l: number[], b: number[]) =>
-    `| ${name} | ${median(l).toFixed(2)} | ${(64 / (median(b) / 1000)).toFixed(0)} | ${(median(b) / 64).toFixed(3)} |`;
-  console.log('| method | batch 1: ms per frame set (median) | batch 64: frame sets/s | batch 64: ms per frame set |');
-  console.log('| --- | --- | --- | --- |');
+  const row = (name: string, l: number[] & { cpuMs: number }, b: number[] & { cpuMs: number }) =>
+    `| ${name} | ${median(l).toFixed(2)} | ${l.cpuMs.toFixed(2)} | ${(64 / (median(b) / 1000)).toFixed(0)} | ${(median(b) / 64).toFixed(3)} | ${(b.cpuMs / 64).toFixed(3)} |`;
+  console.log('| method | batch 1: wall ms per frame set (median) | batch 1: CPU ms | batch 64: frame sets/s | batch 64: wall ms per frame set | batch 64: CPU ms per frame set |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(row('lifter (tfjs wasm)', lat, bt));
   console.log(row('robust triangulation', robLat, rbt));
+  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const mem = tf.memory();
   console.log(`tensors alive after the run: ${mem.numTensors} (the weights only)`);
   lifter.dispose();

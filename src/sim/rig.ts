@@ -16,6 +16,8 @@ export interface RingRigOptions {
   hfovDeg: number;
   /** Azimuth of the first camera, degrees (0 = on +z). */
   startDeg: number;
+  /** Lens distortion of every camera (k1 k2 p1 p2 k3); default a little barrel, as webcams have. */
+  dist?: readonly number[];
 }
 
 export const DEFAULT_RING: RingRigOptions = {
@@ -41,8 +43,8 @@ export function ringRig(n: number, opts: RingRigOptions = DEFAULT_RING): Camera[
         hfovDeg: opts.hfovDeg,
         eye: [opts.radius * Math.sin(az), opts.heights[i % opts.heights.length], opts.radius * Math.cos(az)],
         target: opts.target,
-        // A little barrel distortion, as webcams have, so the fusion's undistortion is exercised.
-        dist: [-0.05, 0.01, 0, 0, 0],
+        // A little barrel distortion by default, so the fusion's undistortion is exercised.
+        dist: opts.dist ?? [-0.05, 0.01, 0, 0, 0],
       }),
     );
   }

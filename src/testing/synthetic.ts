@@ -2,25 +2,24 @@
  * Small deterministic helpers for tests and benchmarks: a seeded random generator, a ring rig and a standing
  * COCO-17 pose. Not used by the app at run time.
  */
-import { lookAtCamera, projectPoint, type Camera } from '../geometry/camera';
+import { projectPoint, type Camera } from '../geometry/camera';
+import { ringRig as simRingRig } from '../sim/rig';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { gaussian, seededRandom } from '../util/random';
 
 export { gaussian, seededRandom };
 
-/** n cameras on a circle of `radius` at `height`, looking at (0, 1, 0); Y up. */
+/** n cameras on a circle of `radius` at `height`, looking at (0, 1, 0); Y up; no distortion unless given. */
 export function ringRig(n: number, radius = 3.5, height = 1.8, opts: { width?: number; height?: number; hfovDeg?: number; dist?: number[] } = {}): Camera[] {
-  return Array.from({ length: n }, (_, i) => {
-    const a = (2 * Math.PI * i) / n;
-    return lookAtCamera({
-      name: `cam${String(i + 1).padStart(2, '0')}`,
-      width: opts.width ?? 1280,
-      height: opts.height ?? 720,
-      hfovDeg: opts.hfovDeg ?? 60,
-      eye: [radius * Math.sin(a), height, radius * Math.cos(a)],
-      target: [0, 1, 0],
-      dist: opts.dist,
-    });
+  return simRingRig(n, {
+    radius,
+    heights: [height],
+    target: [0, 1, 0],
+    width: opts.width ?? 1280,
+    height: opts.height ?? 720,
+    hfovDeg: opts.hfovDeg ?? 60,
+    startDeg: 0,
+    dist: opts.dist ?? [0, 0, 0, 0, 0],
   });
 }
 
