@@ -9,6 +9,12 @@ import { BACKEND_IDS, MODELS, MODEL_IDS, type BackendChoice, type ModelId } from
 import { MAX_CAMERAS } from '../cameras/webcams';
 import './capture.css';
 
+/** Benchmarks and tests read per-set timings from here (cli/bench-capture.ts). */
+(globalThis as { __parallaxCapture?: typeof capture }).__parallaxCapture = capture;
+
+/** Attribute values: a number that is not finite is left out (React warns on NaN, and "NaN" means nothing). */
+const finite = (x: number) => (Number.isFinite(x) ? x : undefined);
+
 export function CameraPanel() {
   const snap = useSyncExternalStore(capture.subscribe, capture.getSnapshot);
   const [picked, setPicked] = useState<string[]>([]);
@@ -27,7 +33,8 @@ export function CameraPanel() {
   return (
     <section className="camera-panel" data-testid="camera-panel" aria-label="Cameras" data-phase={snap.phase}
       data-sets={snap.sets} data-num-tensors={snap.numTensors ?? ''} data-num-tensors-warm={snap.numTensorsAfterWarmup ?? ''}
-      data-sets-per-sec={snap.setsPerSec} data-mean-set-ms={snap.meanSetMs} data-mean-infer-ms={snap.meanInferMs} data-infer-median-ms={snap.inferMedianMs}>
+      data-sets-per-sec={finite(snap.setsPerSec)} data-mean-set-ms={finite(snap.meanSetMs)} data-mean-infer-ms={finite(snap.meanInferMs)}
+      data-infer-median-ms={finite(snap.inferMedianMs)}>
       <h2>Cameras</h2>
       <div className="capture-controls">
         <div role="radiogroup" aria-label="Source" className="source-choice">

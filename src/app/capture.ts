@@ -2,9 +2,11 @@
  * The capture controller: sources (webcams or lockstep videos) → frame sets → detection worker → bus.detections.
  * Lives outside React; the panel renders its snapshot (useSyncExternalStore) and mounts its video elements.
  *
- * Live scheduling: detection is slower than the cameras, so the controller is "hungry" only while the worker
- * is idle. Then it grabs the next frame of every camera, the assembler groups frames within the tolerance, the
- * set goes to the worker, and the frames arriving meanwhile are only counted (fps), never queued.
+ * Live scheduling: detection is slower than the cameras, so frames are grabbed only while the controller is
+ * "hungry"; the frames arriving meanwhile are only counted (fps), never queued. To keep the worker busy without
+ * handing it stale frames, the controller turns hungry shortly before the worker is predicted to finish (its
+ * measured time per set minus the measured time to assemble a set): the next set is then usually waiting when the
+ * worker becomes idle, and is at most about one frame period old. At most one set waits.
  */
 import { bus, type DetectedFrameSet } from './bus';
 import { FrameSetAssembler, defaultFrameSetOptions } from '../cameras/frameset';
@@ -87,6 +89,28 @@ interface Grab {
   timeMs: number;
 }
 
+interface ReadySet {
+  time: number;
+  frames: (Grab | null)[];
+  skew: number[];
+  /** performance.now() when the set was complete. */
+  tReady: number;
+}
+
+/** Timing of one processed frame set (ms on the performance.now() clock), for benchmarks. */
+export interface SetTiming {
+  /** Set complete (live) or seek started (lockstep). */
+  tReady: number;
+  /** Handed to the worker. */
+  tSend: number;
+  /** Result back on the main thread. */
+  tEnd: number;
+  /** Per-view inference time in the worker (NaN for empty slots). */
+  inferMs: number[];
+  /** The worker's time for the whole set. */
+  workerMs: number;
+}
+
 const EMPTY_TILE = (label: string): TileState => ({
   label, status: 'starting', message: null, settings: '', camFps: 0, detFps: 0, dropped: 0, skewMs: NaN, detected: 0, processed: 0,
 });
@@ -128,6 +152,14 @@ export class CaptureController {
   private onDeviceChange = () => void this.reopenLost();
   private emitQueued = false;
   private inferSamples: number[] = [];
+  // Live pipelining state (see the header comment).
+  private workerBusy = false;
+  private waiting: ReadySet | null = null;
+  private hungryTimer: ReturnType<typeof setTimeout> | null = null;
+  private hungrySince = 0;
+  private workerMsEma = NaN;
+  private assembleMsEma = NaN;
+  private timings: SetTiming[] = [];
 
   constructor(settings: Partial<CaptureSettings> = {}) {
     this.snap = {
@@ -243,7 +275,53 @@ export class CaptureController {
     this.set({ phase: 'running' });
     this.notify();
     await Promise.all(cams.map((c) => c?.start()));
+    this.becomeHungry(run);
+  }
+
+  // ---- live pipelining ----
+  private becomeHungry(run: number) {
+    if (run !== this.runId || this.hungry) return;
+    if (this.hungryTimer) clearTimeout(this.hungryTimer);
+    this.hungryTimer = null;
     this.hungry = true;
+    this.hungrySince = performance.now();
+  }
+
+  /** A complete live set: to the worker if it is idle, else it waits (replacing nothing: hungry is off now). */
+  private offer(run: number, set: ReadySet) {
+    if (this.workerBusy) {
+      this.closeSet(this.waiting);
+      this.waiting = set;
+    } else this.dispatch(run, set);
+  }
+
+  private dispatch(run: number, set: ReadySet) {
+    this.workerBusy = true;
+    // Turn hungry so the next set is complete about when this one is done (a quarter period early for jitter).
+    const period = 1000 / Math.max(1, this.snap.settings.constraints.frameRate);
+    const lead = (Number.isFinite(this.assembleMsEma) ? this.assembleMsEma : period) + period / 4;
+    const delay = Number.isFinite(this.workerMsEma) ? this.workerMsEma - lead : 0;
+    if (delay <= 0) this.becomeHungry(run);
+    else this.hungryTimer = setTimeout(() => this.becomeHungry(run), delay);
+    const tSend = performance.now();
+    void this.processSet(run, set.time, set.frames, set.skew, set.tReady).finally(() => {
+      if (run !== this.runId) return;
+      this.workerBusy = false;
+      this.workerMsEma = ema(this.workerMsEma, performance.now() - tSend);
+      const next = this.waiting;
+      this.waiting = null;
+      if (next) this.dispatch(run, next);
+      else this.becomeHungry(run); // the prediction was late: start now
+    });
+  }
+
+  private closeSet(set: ReadySet | null) {
+    for (const f of set?.frames ?? []) f?.bitmap.close();
+  }
+
+  /** Timings of the last (up to 512) processed frame sets, oldest first. */
+  recentSets(): SetTiming[] {
+    return this.timings.slice();
   }
 
   /** A stand-in for a camera that failed to open, so slots keep their index; re-opened on devicechange. */
@@ -267,12 +345,14 @@ export class CaptureController {
         if (run !== this.runId || !this.hungry || !this.assembler) return bitmap.close();
         const sets = this.assembler.push(i, timeSec, { bitmap, scale, timeMs: timeSec * 1000 });
         if (!sets.length) return;
-        // One set per idle period; anything else that completed at the same moment is stale by now.
-        const [first, ...rest] = sets;
-        for (const s of rest) for (const f of s.frames) f?.bitmap.close();
+        // One set per hungry period: the newest; anything else that completed at the same moment is older.
+        const last = sets[sets.length - 1];
+        for (const s of sets.slice(0, -1)) for (const f of s.frames) f?.bitmap.close();
         this.hungry = false;
         this.assembler.discardQueued();
-        void this.processSet(run, first.time, first.frames, first.skew, performance.now());
+        const now = performance.now();
+        this.assembleMsEma = ema(this.assembleMsEma, now - this.hungrySince);
+        this.offer(run, { time: last.time, frames: last.frames, skew: last.skew, tReady: now });
       })
       .catch(() => {
         this.grabbing[i] = false; // the video had no frame (e.g. just ended): skip this tick
@@ -419,6 +499,9 @@ export class CaptureController {
     this.sourceSkipped = new Array(n).fill(0);
     this.lastKp = new Array(n).fill(null);
     this.inferSamples = [];
+    this.timings = [];
+    this.workerMsEma = NaN;
+    this.assembleMsEma = NaN;
     this.set({
       phase: 'starting', error: null, tiles: labels.map(EMPTY_TILE), sets: 0, setsPerSec: 0, meanSetMs: 0, meanInferMs: 0, inferMedianMs: NaN,
       numTensors: null, numTensorsAfterWarmup: null, frame: 0, frameCount: 0,
@@ -480,6 +563,8 @@ export class CaptureController {
       if (lost && tiles[i].status !== 'lost') tiles[i].status = 'lost';
     }
     this.setRate.tick(tEnd);
+    this.timings.push({ tReady: tStart, tSend, tEnd, inferMs: result.inferMs.slice(), workerMs: result.totalMs });
+    if (this.timings.length > 512) this.timings.splice(0, this.timings.length - 512);
     const sets = this.snap.sets + 1;
     const setMs = tEnd - tStart;
     const warm = this.snap.numTensorsAfterWarmup ?? (sets >= 2 ? result.numTensors : null);
@@ -498,7 +583,6 @@ export class CaptureController {
       timings: { capture: tSend - tStart, detection: result.totalMs, inference: inferSum, transfer: tEnd - tSend - result.totalMs },
       gt: null,
     });
-    if (this.live.length) this.hungry = true;
   }
 
   private emitKp(i: number, kp: Float32Array | null, w: number, h: number) {
@@ -508,6 +592,11 @@ export class CaptureController {
   stop() {
     this.runId++;
     this.hungry = false;
+    if (this.hungryTimer) clearTimeout(this.hungryTimer);
+    this.hungryTimer = null;
+    this.workerBusy = false;
+    this.closeSet(this.waiting);
+    this.waiting = null;
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
     for (const c of this.live) if (c.opened.track) c.stop();
     this.live = [];
@@ -525,6 +614,11 @@ export class CaptureController {
     this.client?.terminate();
     this.client = null;
   }
+}
+
+/** Exponential moving average; the first sample starts it. */
+function ema(prev: number, x: number, alpha = 0.2): number {
+  return Number.isFinite(prev) ? prev + alpha * (x - prev) : x;
 }
 
 function median(xs: number[]): number {
