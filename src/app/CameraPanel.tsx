@@ -7,6 +7,8 @@ import { capture, type SourceKind } from './capture';
 import { CameraTile } from './CameraTile';
 import { BACKEND_IDS, MODELS, MODEL_IDS, type BackendChoice, type ModelId } from '../detection/models';
 import { MAX_CAMERAS } from '../cameras/webcams';
+import { parseCalibrationText } from '../calibration/io';
+import { bus } from './bus';
 import './capture.css';
 
 /** Benchmarks and tests read per-set timings from here (cli/bench-capture.ts). */
@@ -19,12 +21,23 @@ export function CameraPanel() {
   const snap = useSyncExternalStore(capture.subscribe, capture.getSnapshot);
   const [picked, setPicked] = useState<string[]>([]);
   const [files, setFiles] = useState<File[]>([]);
+  const [calib, setCalib] = useState<{ text: string; error: boolean } | null>(null);
   const busy = snap.phase === 'running' || snap.phase === 'starting';
   useEffect(() => setPicked(snap.devices.slice(0, MAX_CAMERAS).map((d) => d.deviceId)), [snap.devices]);
 
   const s = snap.settings;
   const toggle = (id: string) =>
     setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : p.length < MAX_CAMERAS ? [...p, id] : p));
+  // Same readers as the calibration wizard's import; a bad file leaves the rig in use as it was.
+  const loadCalibration = async (f: File) => {
+    try {
+      const cams = parseCalibrationText(f.name, await f.text());
+      bus.cameras.emit(cams);
+      setCalib({ text: `${f.name}: ${cams.length} cameras (${cams.map((c) => c.name).join(', ')})`, error: false });
+    } catch (e) {
+      setCalib({ text: `${f.name}: ${e instanceof Error ? e.message : String(e)}`, error: true });
+    }
+  };
   const startVideos = () => {
     const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
     void capture.startVideos(sorted.map((f) => ({ url: URL.createObjectURL(f), label: f.name })));
@@ -114,7 +127,20 @@ export function CameraPanel() {
           )
         )}
         {busy && <button data-testid="stop-capture" onClick={() => capture.stop()}>Stop</button>}
+        <label title="One camera per source, in the sources' order; the 3D results are then drawn into every tile">
+          Calibration{' '}
+          <input type="file" accept=".toml,.json,.qca,.txt" data-testid="capture-calibration-file"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void loadCalibration(f);
+            }} />
+        </label>
       </div>
+      {calib && (
+        <div className={calib.error ? 'capture-error' : 'capture-calibration'} role={calib.error ? 'alert' : undefined} data-testid="capture-calibration">
+          {calib.text}
+        </div>
+      )}
       {snap.error && <div className="capture-error" role="alert" data-testid="capture-error">{snap.error}</div>}
       {snap.frameCount > 0 && (
         <div className="capture-progress" data-testid="video-progress" data-frame={snap.frame} data-count={snap.frameCount}>
@@ -122,7 +148,7 @@ export function CameraPanel() {
         </div>
       )}
       <div className="camera-tiles">
-        {snap.tiles.map((t, i) => <CameraTile key={i} index={i} tile={t} controller={capture} threshold={s.scoreThreshold} />)}
+        {snap.tiles.map((t, i) => <CameraTile key={i} index={i} count={snap.tiles.length} tile={t} controller={capture} threshold={s.scoreThreshold} />)}
       </div>
     </section>
   );

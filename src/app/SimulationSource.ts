@@ -43,6 +43,11 @@ export class SimulationSource {
     this.running.emit(false);
   }
 
+  /** Whether `cams` is the simulation's own virtual rig (not a user calibration). */
+  ownsRig(cams: readonly Camera[] | null): boolean {
+    return cams !== null && this.ours.has(cams);
+  }
+
   get current(): SimSettings {
     return this.settings.latest()!;
   }

@@ -5,10 +5,13 @@
  * Live scheduling: detection is slower than the cameras, so frames are grabbed only while the controller is
  * "hungry"; the frames arriving meanwhile are only counted (fps), never queued. To keep the worker busy without
  * handing it stale frames, the controller turns hungry shortly before the worker is predicted to finish (its
- * measured time per set minus the measured time to assemble a set): the next set is then usually waiting when the
- * worker becomes idle, and is at most about one frame period old. At most one set waits.
+ * measured time per set minus the recent time to assemble a set) and sends the set as soon as it is complete:
+ * it waits in the worker's queue, so neither messaging nor the main thread's other work leaves the worker idle,
+ * and it is about one assembly time old when its turn comes. At most two sets are in the worker, one more waits.
  */
 import { bus, type DetectedFrameSet } from './bus';
+import { simulation } from './SimulationSource';
+import type { Camera } from '../geometry/camera';
 import { FrameSetAssembler, defaultFrameSetOptions } from '../cameras/frameset';
 import { LiveCamera, grabFrame } from '../cameras/live';
 import { LockstepVideos, type VideoInput } from '../cameras/videos';
@@ -109,6 +112,9 @@ export interface SetTiming {
   inferMs: number[];
   /** The worker's time for the whole set. */
   workerMs: number;
+  /** When the worker started / finished it, on this clock. */
+  workerStart: number;
+  workerEnd: number;
 }
 
 const EMPTY_TILE = (label: string): TileState => ({
@@ -153,15 +159,24 @@ export class CaptureController {
   private emitQueued = false;
   private inferSamples: number[] = [];
   // Live pipelining state (see the header comment).
-  private workerBusy = false;
+  private inFlight = 0;
   private waiting: ReadySet | null = null;
   private hungryTimer: ReturnType<typeof setTimeout> | null = null;
   private hungrySince = 0;
-  private workerMsEma = NaN;
-  private assembleMsEma = NaN;
+  /** When the worker is predicted to have finished everything sent (performance.now() ms). */
+  private workerIdleAt = 0;
+  /** Recent worker times per set and set assembly times (ms), newest last, at most 8 each. */
+  private workerMs: number[] = [];
+  private assembleMs: number[] = [];
   private timings: SetTiming[] = [];
 
+  /** The last rig on the bus that is not the simulation's (a calibration, a take's cameras). */
+  private userRig: readonly Camera[] | null = null;
+
   constructor(settings: Partial<CaptureSettings> = {}) {
+    bus.cameras.subscribe((c) => {
+      if (c.length && !simulation.ownsRig(c)) this.userRig = c;
+    });
     this.snap = {
       phase: 'idle', source: 'cameras', error: null, devices: [], tiles: [],
       settings: { model: DEFAULT_MODEL, backend: 'auto', constraints: { ...DEFAULT_CONSTRAINTS }, maxSide: 640, scoreThreshold: 0.3, videoFps: 0, ...settings },
@@ -287,32 +302,54 @@ export class CaptureController {
     this.hungrySince = performance.now();
   }
 
-  /** A complete live set: to the worker if it is idle, else it waits (replacing nothing: hungry is off now). */
+  /** A complete live set: to the worker unless two are there already (then it waits; hungry is off now). */
   private offer(run: number, set: ReadySet) {
-    if (this.workerBusy) {
+    if (this.inFlight >= 2) {
       this.closeSet(this.waiting);
       this.waiting = set;
     } else this.dispatch(run, set);
   }
 
   private dispatch(run: number, set: ReadySet) {
-    this.workerBusy = true;
-    // Turn hungry so the next set is complete about when this one is done (a quarter period early for jitter).
-    const period = 1000 / Math.max(1, this.snap.settings.constraints.frameRate);
-    const lead = (Number.isFinite(this.assembleMsEma) ? this.assembleMsEma : period) + period / 4;
-    const delay = Number.isFinite(this.workerMsEma) ? this.workerMsEma - lead : 0;
-    if (delay <= 0) this.becomeHungry(run);
-    else this.hungryTimer = setTimeout(() => this.becomeHungry(run), delay);
-    const tSend = performance.now();
+    this.inFlight++;
+    const now = performance.now();
+    this.workerIdleAt = Math.max(now, this.workerIdleAt) + this.predictedWorkerMs();
+    this.scheduleHunger(run);
     void this.processSet(run, set.time, set.frames, set.skew, set.tReady).finally(() => {
-      if (run !== this.runId) return;
-      this.workerBusy = false;
-      this.workerMsEma = ema(this.workerMsEma, performance.now() - tSend);
+      if (run !== this.runId || this.snap.phase === 'error') return;
+      this.inFlight--;
+      const last = this.timings[this.timings.length - 1];
+      if (last) pushBounded(this.workerMs, last.workerMs);
+      // Re-anchor the prediction: the queued set (if any) has just started.
+      this.workerIdleAt = performance.now() + (this.inFlight ? this.predictedWorkerMs() : 0);
       const next = this.waiting;
       this.waiting = null;
       if (next) this.dispatch(run, next);
-      else this.becomeHungry(run); // the prediction was late: start now
+      else if (this.inFlight === 0) this.becomeHungry(run); // the prediction was late: start now
+      else this.scheduleHunger(run);
     });
+  }
+
+  /**
+   * The worker's time for the next set, on the short side (the fastest of the recent ones): inference time varies
+   * with the load, and a set that is ready too early costs a little latency, one that is late costs throughput.
+   */
+  private predictedWorkerMs(): number {
+    return this.workerMs.length ? Math.min(...this.workerMs) : 0;
+  }
+
+  /**
+   * Hungry again when the next set can be assembled by the time the worker runs out of work: the slowest of the
+   * last assembly times plus a quarter frame period early. With one set already queued in the worker, never.
+   */
+  private scheduleHunger(run: number) {
+    if (this.hungry || this.inFlight >= 2) return;
+    if (this.hungryTimer) clearTimeout(this.hungryTimer);
+    const period = 1000 / Math.max(1, this.snap.settings.constraints.frameRate);
+    const lead = (this.assembleMs.length ? Math.max(...this.assembleMs) : period) + period / 4;
+    const delay = this.workerIdleAt - lead - performance.now();
+    if (delay <= 0 || !this.workerMs.length) this.becomeHungry(run);
+    else this.hungryTimer = setTimeout(() => this.becomeHungry(run), delay);
   }
 
   private closeSet(set: ReadySet | null) {
@@ -351,7 +388,7 @@ export class CaptureController {
         this.hungry = false;
         this.assembler.discardQueued();
         const now = performance.now();
-        this.assembleMsEma = ema(this.assembleMsEma, now - this.hungrySince);
+        pushBounded(this.assembleMs, now - this.hungrySince);
         this.offer(run, { time: last.time, frames: last.frames, skew: last.skew, tReady: now });
       })
       .catch(() => {
@@ -493,6 +530,11 @@ export class CaptureController {
   // ---- shared ----
   private prepareRun(labels: string[]) {
     const n = labels.length;
+    // The simulation's virtual rig says nothing about real cameras: fusing (or reprojecting into) live views
+    // with it would show made-up 3D. A user calibration on the bus stays.
+    // (The simulation copies a user rig into one of its own, so the last user rig is remembered separately.)
+    simulation.stop();
+    if (simulation.ownsRig(bus.cameras.latest())) bus.cameras.emit(this.userRig ?? []);
     this.camRates = labels.map(() => new RateMeter());
     this.detRates = labels.map(() => new RateMeter());
     this.setRate = new RateMeter(4000);
@@ -500,8 +542,10 @@ export class CaptureController {
     this.lastKp = new Array(n).fill(null);
     this.inferSamples = [];
     this.timings = [];
-    this.workerMsEma = NaN;
-    this.assembleMsEma = NaN;
+    this.workerMs = [];
+    this.assembleMs = [];
+    this.inFlight = 0;
+    this.workerIdleAt = 0;
     this.set({
       phase: 'starting', error: null, tiles: labels.map(EMPTY_TILE), sets: 0, setsPerSec: 0, meanSetMs: 0, meanInferMs: 0, inferMedianMs: NaN,
       numTensors: null, numTensorsAfterWarmup: null, frame: 0, frameCount: 0,
@@ -536,14 +580,17 @@ export class CaptureController {
     const tiles = this.snap.tiles.slice();
     let inferSum = 0;
     for (let i = 0; i < n; i++) {
-      const kp = result.views[i];
       const lost = this.live[i]?.lost ?? false;
+      // A camera lost while its frame was in the worker: that result is dropped, a lost view has no detection.
+      if (lost) result.views[i] = null;
+      const kp = result.views[i];
+      const used = frames[i] !== null && !lost;
       status.push(lost ? 'lost' : kp ? 'ok' : 'no-detection');
       if (Number.isFinite(result.inferMs[i])) {
         inferSum += result.inferMs[i];
         this.inferSamples.push(result.inferMs[i]);
       }
-      if (frames[i]) {
+      if (used) {
         this.detRates[i].tick(tEnd);
         this.lastKp[i] = kp;
         this.emitKp(i, kp, sizes[i][0], sizes[i][1]);
@@ -557,13 +604,17 @@ export class CaptureController {
         detFps: this.detRates[i].rate(tEnd),
         dropped: this.sourceSkipped[i] + (stats?.[i].dropped ?? 0),
         skewMs: Number.isFinite(skew[i]) ? skew[i] * 1000 : t.skewMs,
-        processed: t.processed + (frames[i] ? 1 : 0),
+        processed: t.processed + (used ? 1 : 0),
         detected: t.detected + (good >= 14 ? 1 : 0),
       };
       if (lost && tiles[i].status !== 'lost') tiles[i].status = 'lost';
     }
     this.setRate.tick(tEnd);
-    this.timings.push({ tReady: tStart, tSend, tEnd, inferMs: result.inferMs.slice(), workerMs: result.totalMs });
+    const origin = performance.timeOrigin;
+    this.timings.push({
+      tReady: tStart, tSend, tEnd, inferMs: result.inferMs.slice(), workerMs: result.totalMs,
+      workerStart: result.startedAt - origin, workerEnd: result.endedAt - origin,
+    });
     if (this.timings.length > 512) this.timings.splice(0, this.timings.length - 512);
     const sets = this.snap.sets + 1;
     const setMs = tEnd - tStart;
@@ -594,7 +645,7 @@ export class CaptureController {
     this.hungry = false;
     if (this.hungryTimer) clearTimeout(this.hungryTimer);
     this.hungryTimer = null;
-    this.workerBusy = false;
+    this.inFlight = 0;
     this.closeSet(this.waiting);
     this.waiting = null;
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
@@ -616,9 +667,9 @@ export class CaptureController {
   }
 }
 
-/** Exponential moving average; the first sample starts it. */
-function ema(prev: number, x: number, alpha = 0.2): number {
-  return Number.isFinite(prev) ? prev + alpha * (x - prev) : x;
+function pushBounded(xs: number[], x: number, max = 8) {
+  xs.push(x);
+  if (xs.length > max) xs.shift();
 }
 
 function median(xs: number[]): number {

@@ -27,12 +27,18 @@ export interface BundleOptions {
   /** Where the robust loss starts to bend, pixels. */
   lossScale: number;
   maxIterations: number;
+  /**
+   * Converged when an accepted step lowers the robust cost by less than this fraction (1e-6 moves the RMS by
+   * well under 1e-6 px) or when the step itself is negligible (below stepTolerance, in radians / metres / pixels).
+   */
+  costTolerance: number;
+  stepTolerance: number;
   /** The camera whose pose is held fixed (the gauge); the board's size fixes the scale. */
   fixedCamera: number;
 }
 
 export const defaultBundleOptions: BundleOptions = {
-  optimizeIntrinsics: false, loss: 'huber', lossScale: 2, maxIterations: 60, fixedCamera: 0,
+  optimizeIntrinsics: false, loss: 'huber', lossScale: 2, maxIterations: 60, costTolerance: 1e-6, stepTolerance: 1e-10, fixedCamera: 0,
 };
 
 export interface BundleResult {
@@ -43,7 +49,10 @@ export interface BundleResult {
   initialRms: number;
   rms: number;
   perCameraRms: number[];
+  /** Accepted LM steps. */
   iterations: number;
+  /** Why it stopped: a tolerance, no damping left that lowers the cost (a minimum at float precision), or the cap. */
+  stop: 'cost' | 'step' | 'no-decrease' | 'max-iterations';
   timeMs: number;
 }
 
@@ -160,11 +169,12 @@ export function bundleAdjust(
   const initialRms = rmsOf(st).rms;
   let lambda = 1e-3;
   let iterations = 0;
+  let stop: BundleResult['stop'] = 'max-iterations';
   let cost = evaluate(st, true);
   const Vinv = new Float64Array(nb * 36);
   const S = new Float64Array(P * P), rhs = new Float64Array(P);
   const fixed = (c: number, i: number) => c === o.fixedCamera && i < 6;
-  for (; iterations < o.maxIterations; iterations++) {
+  while (iterations < o.maxIterations && stop === 'max-iterations') {
     let accepted = false;
     for (let attempt = 0; attempt < 10 && !accepted; attempt++) {
       // Damped board blocks, inverted.
@@ -260,13 +270,18 @@ export function bundleAdjust(
         st = trial;
         lambda = Math.max(lambda / 10, 1e-12);
         accepted = true;
+        iterations++;
         cost = evaluate(st, true);
-        if (rel < 1e-9 || stepNorm < 1e-20) iterations = o.maxIterations;
+        if (rel < o.costTolerance) stop = 'cost';
+        else if (Math.sqrt(stepNorm) < o.stepTolerance) stop = 'step';
       } else {
         lambda *= 10;
       }
     }
-    if (!accepted) break;
+    if (!accepted) {
+      stop = 'no-decrease';
+      break;
+    }
   }
   const final = rmsOf(st);
   const outCams = cameras.map((c, i) =>
@@ -280,6 +295,6 @@ export function bundleAdjust(
     cameras: outCams,
     boardPoses: boardPoses.map((b, i) => (b ? { R: st.BR[i], t: st.Bt[i] } : null)),
     initialRms, rms: final.rms, perCameraRms: final.perCamera,
-    iterations: Math.min(iterations + 1, o.maxIterations), timeMs: performance.now() - start,
+    iterations, stop, timeMs: performance.now() - start,
   };
 }

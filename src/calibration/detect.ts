@@ -69,7 +69,7 @@ export function detectCheckerboard(img: GrayImage, cols: number, rows: number, o
     erode(black, w, h, erosion, eroded);
     const quads = findQuads(eroded, w, h, erosion);
     if (quads.length >= blackNeeded) linkQuads(quads, erosion);
-    const lattice = quads.length >= blackNeeded ? labelLattice(work, quads, cols, rows) : null;
+    const lattice = quads.length >= blackNeeded ? labelLattice(img, factor, quads, cols, rows) : null;
     o.onAttempt?.({ attempt: a, factor, lattice: !!lattice, quads: quads.map((q) => ({ p: q.p, links: q.linkQ.filter((v) => v >= 0).length })) });
     if (!lattice) continue;
     const corners = new Float64Array(cols * rows * 2);
@@ -295,7 +295,7 @@ const OY = [0, 0, 1, 1];
  * Labels quads on the integer lattice and returns the cols × rows corners (working-image pixels, ordered by the
  * board rule), or null unless exactly one connected group forms a complete cols × rows grid.
  */
-function labelLattice(work: GrayImage, quads: Quad[], cols: number, rows: number): Float64Array | null {
+function labelLattice(img: GrayImage, factor: number, quads: Quad[], cols: number, rows: number): Float64Array | null {
   const nq = quads.length;
   const si = new Int32Array(nq), sj = new Int32Array(nq), rot = new Int8Array(nq);
   const group = new Int32Array(nq).fill(-1);
@@ -342,7 +342,7 @@ function labelLattice(work: GrayImage, quads: Quad[], cols: number, rows: number
         const pi = si[a] + OX[off], pj = sj[a] + OY[off];
         const key = `${pi},${pj}`;
         if (q.linkQ[k] < 0) {
-          if (!loose.has(key) && isXJunction(work, q, k)) loose.set(key, [q.p[2 * k], q.p[2 * k + 1], 1, pi, pj]);
+          if (!loose.has(key) && isXJunction(img, factor, q, k)) loose.set(key, [q.p[2 * k], q.p[2 * k + 1], 1, pi, pj]);
           continue;
         }
         const s = sums.get(key);
@@ -377,18 +377,42 @@ function labelLattice(work: GrayImage, quads: Quad[], cols: number, rows: number
   return result;
 }
 
-/** Is quad corner k an X-junction: the square diagonally beyond it as dark as the quad, the two others light? */
-function isXJunction(img: GrayImage, q: Quad, k: number): boolean {
+/**
+ * Is quad corner k an X-junction: the square diagonally beyond it as dark as the quad, the two beside it light?
+ * Sampled on the full-resolution image along the corner's four quadrant bisectors, at a radius that shrinks so
+ * every sample stays inside the image: an inner corner next to an outer square cut by the image border still
+ * counts, while an outer L-corner (white margin beyond) never does.
+ */
+function isXJunction(img: GrayImage, factor: number, q: Quad, k: number): boolean {
   const p = q.p;
-  const cx = p[2 * k], cy = p[2 * k + 1];
+  const toFull = (v: number) => v * factor + (factor - 1) / 2;
+  const cx = toFull(p[2 * k]), cy = toFull(p[2 * k + 1]);
   const a = ((k + 3) % 4) * 2, b = ((k + 1) % 4) * 2;
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x > img.width - 1 || y > img.height - 1 ? NaN : sampleBilinear(img, x, y));
-  const dark = at(q.cx, q.cy);
-  const diag = at(cx + 0.5 * (2 * cx - p[a] - p[b]), cy + 0.5 * (2 * cy - p[a + 1] - p[b + 1]));
-  const w1 = at(cx + 0.5 * (p[b] - p[a]), cy + 0.5 * (p[b + 1] - p[a + 1]));
-  const w2 = at(cx + 0.5 * (p[a] - p[b]), cy + 0.5 * (p[a + 1] - p[b + 1]));
-  if (![dark, diag, w1, w2].every(Number.isFinite)) return false;
-  const light = Math.min(w1, w2);
+  const unit = (x: number, y: number): [number, number] => {
+    const n = Math.hypot(x, y) || 1;
+    return [x / n, y / n];
+  };
+  const ea = unit(toFull(p[a]) - cx, toFull(p[a + 1]) - cy);
+  const eb = unit(toFull(p[b]) - cx, toFull(p[b + 1]) - cy);
+  // Directions into the quad, diagonally away from it, and into the two neighbouring (white) squares.
+  const dirs = [unit(ea[0] + eb[0], ea[1] + eb[1]), unit(-ea[0] - eb[0], -ea[1] - eb[1]), unit(eb[0] - ea[0], eb[1] - ea[1]), unit(ea[0] - eb[0], ea[1] - eb[1])];
+  const side = q.side * factor;
+  let rho = 0.6 * side;
+  for (const [dx, dy] of dirs) {
+    if (dx < 0) rho = Math.min(rho, (cx - 1) / -dx);
+    if (dx > 0) rho = Math.min(rho, (img.width - 2 - cx) / dx);
+    if (dy < 0) rho = Math.min(rho, (cy - 1) / -dy);
+    if (dy > 0) rho = Math.min(rho, (img.height - 2 - cy) / dy);
+  }
+  // Too close to the border to see the quadrants apart from the corner's own blur.
+  if (!(rho >= Math.max(5, 0.1 * side))) return false;
+  // Profiles along each bisector; the diagonal square may be much narrower than this quad under perspective, so
+  // its darkest sample counts, and each neighbour's lightest.
+  const profile = ([dx, dy]: [number, number]) => [0.3, 0.45, 0.6, 0.8, 1].map((f) => sampleBilinear(img, cx + f * rho * dx, cy + f * rho * dy));
+  const inner = profile(dirs[0]);
+  const dark = inner.reduce((s, v) => s + v, 0) / inner.length;
+  const diag = Math.min(...profile(dirs[1]));
+  const light = Math.min(Math.max(...profile(dirs[2])), Math.max(...profile(dirs[3])));
   if (light - dark < 20) return false;
   return diag < dark + 0.35 * (light - dark);
 }
@@ -433,6 +457,8 @@ function orderCorners(
   return out;
 }
 
+const NEIGHBOURS = [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]];
+
 /** Sub-pixel refinement, then sanity checks that reject anything that is not a smooth grid. */
 function refineAndCheck(img: GrayImage, pts: Float64Array, cols: number, rows: number, maxHalf: number): boolean {
   const n = cols * rows;
@@ -441,15 +467,21 @@ function refineAndCheck(img: GrayImage, pts: Float64Array, cols: number, rows: n
     const c = k % cols, r = (k - c) / cols;
     let sq = Infinity;
     const x = pts[2 * k], y = pts[2 * k + 1];
-    for (const [dc, dr] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    // Diagonal neighbours too: under strong perspective a sheared cell's short diagonal is its tightest spacing.
+    for (const [dc, dr] of NEIGHBOURS) {
       const c2 = c + dc, r2 = r + dr;
       if (c2 < 0 || r2 < 0 || c2 >= cols || r2 >= rows) continue;
       const j = r2 * cols + c2;
       sq = Math.min(sq, Math.hypot(before[2 * j] - x, before[2 * j + 1] - y));
     }
-    const half = Math.max(2, Math.min(maxHalf, Math.floor(sq * 0.5)));
+    // The window must not reach the next corner; when the largest one still walks off (narrow foreshortened
+    // squares, blur), a smaller one gets a chance before the board is given up.
+    let half = Math.max(2, Math.min(maxHalf, Math.floor(sq * 0.5)));
     if (x < half + 2 || y < half + 2 || x > img.width - half - 3 || y > img.height - half - 3) return false;
-    if (!refineCorner(img, pts, k, half)) return false;
+    while (!refineCorner(img, pts, k, half)) {
+      if (half <= 3) return false;
+      half = Math.max(3, Math.floor(half * 0.6));
+    }
     if (Math.hypot(pts[2 * k] - x, pts[2 * k + 1] - y) > Math.max(2, 0.35 * sq)) return false;
   }
   // Smoothness along rows and columns: the midpoint of two neighbours stays near the middle corner.

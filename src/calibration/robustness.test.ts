@@ -35,6 +35,30 @@ describe('checkerboard detector robustness', () => {
     neverWrong(found, truthOf(pose));
   });
 
+  it('finds a board whose outer squares are cut by the image border while every inner corner is inside', () => {
+    // Big squares with the first corner column ~11 px from the left edge: the squares beyond it are cut off, so
+    // those corners are X-junctions only the image around them can confirm.
+    const big = { cols: 7, rows: 5, squareMm: 60 };
+    const near = lookAtCamera({ name: 'n', width: 640, height: 480, hfovDeg: 60, eye: [0, 1, 0.8], target: [0, 1, 0], dist: [-0.15, 0.03, 0, 0, 0] });
+    const pose = heldBoardPose(big, [-0.25, 1, 0], -0.2, 0.2, 0.1);
+    const truth = projectBoardCorners(near, big, pose, (c, p) => projectPoints(c, p));
+    // The squares left of corner column 0 reach past the image border.
+    const s = big.squareMm / 1000;
+    const outer = new Float64Array(3 * big.rows);
+    for (let r = 0; r < big.rows; r++)
+      for (let i = 0; i < 3; i++) outer[3 * r + i] = pose.R[i * 3] * -s + pose.R[i * 3 + 1] * r * s + pose.t[i];
+    const outerUv = projectPoints(near, outer);
+    expect(Math.min(...Array.from({ length: big.rows }, (_, r) => outerUv[2 * r]))).toBeLessThan(0);
+    const minX = Math.min(...Array.from({ length: truth.length / 2 }, (_, k) => truth[2 * k]));
+    expect(minX).toBeGreaterThan(5);
+    expect(minX).toBeLessThan(20);
+    const found = detectCheckerboard(renderBoard(near, big, pose), big.cols, big.rows);
+    expect(found).not.toBeNull();
+    let worst = 0;
+    for (let k = 0; k < truth.length; k++) worst = Math.max(worst, Math.abs(found![k] - truth[k]));
+    expect(worst).toBeLessThan(0.3);
+  });
+
   it('says "not found" on an image without a board', () => {
     const img = makeGray(640, 480);
     const rnd = seededNormal(5);

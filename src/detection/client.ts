@@ -7,6 +7,9 @@ export interface DetectResult {
   inferMs: number[];
   totalMs: number;
   numTensors: number;
+  /** Worker start / end of this set, ms since the epoch. */
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface ReadyInfo {

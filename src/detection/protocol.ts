@@ -25,5 +25,8 @@ export type FromWorker =
       inferMs: number[];
       totalMs: number;
       numTensors: number;
+      /** When the worker started and finished this set, ms since the epoch (timeOrigin + now: comparable across threads). */
+      startedAt: number;
+      endedAt: number;
     }
   | { type: 'error'; id?: number; message: string };

@@ -67,7 +67,9 @@ async function handle(msg: ToWorker) {
       return;
     }
     const transfer = views.filter((v): v is Float32Array => v !== null).map((v) => v.buffer as ArrayBuffer);
-    post({ type: 'result', id: msg.id, views, inferMs, totalMs: performance.now() - t0, numTensors: liveTensors() }, transfer);
+    const t1 = performance.now();
+    const origin = performance.timeOrigin;
+    post({ type: 'result', id: msg.id, views, inferMs, totalMs: t1 - t0, numTensors: liveTensors(), startedAt: origin + t0, endedAt: origin + t1 }, transfer);
   } else if (msg.type === 'reset') {
     for (let c = 0; c < detectors.length; c++) if (msg.camera === undefined || msg.camera === c) (await detectors[c])?.reset();
   }
