@@ -109,13 +109,14 @@ for (let c = 1; c <= 4; c++) {
 }
 
 // 3b. Robustness grid: tilt × blur on synthetic 640x480 frames (9x6, 40 mm at 0.7 m, lens distortion, light
-// gradient, noise): found among the frames whose corners are all inside, and wrong boards (a corner > 1 px off).
+// gradient, noise): found among the frames whose corners are all at least 8 px inside the image (room for a
+// refinement window), and wrong boards (a corner > 1 px off) among all frames.
 {
   const cam = lookAtCamera({ name: 'c', width: 640, height: 480, hfovDeg: 60, eye: [0, 1, 0.7], target: [0, 1, 0], dist: [-0.15, 0.03, 0, 0, 0] });
   const b = { cols: 9, rows: 6, squareMm: 40 };
   const rnd = seededNormal(42);
   const perCell = 8;
-  console.log(`## Robustness grid (synthetic 640x480, 9x6 board, ${perCell} random poses per cell): found / all corners inside, wrong`);
+  console.log(`## Robustness grid (synthetic 640x480, 9x6 board, ${perCell} random poses per cell): found / all corners ≥ 8 px inside, wrong`);
   const rows: string[] = [];
   for (const blur of [0.6, 1.5, 2.5]) {
     const cells: string[] = [];
@@ -126,7 +127,7 @@ for (let c = 1; c <= 4; c++) {
         const pose = heldBoardPose(b, [0.05 * rnd(), 1 + 0.05 * rnd(), 0.1 * rnd()], tilt * Math.cos(dir), tilt * Math.sin(dir), rnd() * 3);
         const truth = projectBoardCorners(cam, b, pose, (c, p) => projectPoints(c, p));
         let all = true;
-        for (let k = 0; k < truth.length / 2; k++) if (!(truth[2 * k] > 3 && truth[2 * k] < 637 && truth[2 * k + 1] > 3 && truth[2 * k + 1] < 477)) all = false;
+        for (let k = 0; k < truth.length / 2; k++) if (!(truth[2 * k] >= 8 && truth[2 * k] <= 631 && truth[2 * k + 1] >= 8 && truth[2 * k + 1] <= 471)) all = false;
         const f = detectCheckerboard(renderBoard(cam, b, pose, { blurSigma: blur, lightGradient: 0.5 * Math.abs(rnd()), noise: 3, seed: i, supersample: 2 }), b.cols, b.rows);
         if (all) inside++;
         if (f) {
@@ -161,7 +162,10 @@ for (let c = 1; c <= 4; c++) {
   const start = init.cameras.map((c, i) => (i === init.reference ? c : { ...c, R: (() => { const E = rodriguesToMatrix(0.01, -0.01, 0.005); const R = new Float64Array(9); for (let r = 0; r < 3; r++) for (let q = 0; q < 3; q++) R[r * 3 + q] = E[r * 3] * c.R[q] + E[r * 3 + 1] * c.R[3 + q] + E[r * 3 + 2] * c.R[6 + q]; return R; })(), t: Float64Array.from(c.t, (v) => v + 0.02) }));
   console.log('## Bundle adjustment, 4 cameras x 50 board poses (54 corners each)');
   for (const optimizeIntrinsics of [false, true]) {
-    const r = bundleAdjust(b, start, init.boardPoses, obs, { fixedCamera: init.reference, optimizeIntrinsics });
-    console.log(`${obs.length} observations, intrinsics ${optimizeIntrinsics ? 'free' : 'fixed'}: RMS ${r.initialRms.toFixed(2)} → ${r.rms.toFixed(3)} px, ${r.iterations} iterations (stop: ${r.stop}), ${r.timeMs.toFixed(0)} ms`);
+    // First run in a fresh process includes JIT warm-up (what a user's one calibration pays); then the best of 3.
+    const runs = [0, 1, 2, 3].map(() => bundleAdjust(b, start, init.boardPoses, obs, { fixedCamera: init.reference, optimizeIntrinsics }));
+    const r = runs[0];
+    const warm = Math.min(...runs.slice(1).map((x) => x.timeMs));
+    console.log(`${obs.length} observations, intrinsics ${optimizeIntrinsics ? 'free' : 'fixed'}: RMS ${r.initialRms.toFixed(2)} → ${r.rms.toFixed(3)} px, ${r.iterations} iterations (stop: ${r.stop}), first run ${r.timeMs.toFixed(0)} ms, warm best of 3 ${warm.toFixed(0)} ms`);
   }
 }

@@ -320,8 +320,10 @@ export class CaptureController {
       this.inFlight--;
       const last = this.timings[this.timings.length - 1];
       if (last) pushBounded(this.workerMs, last.workerMs);
-      // Re-anchor the prediction: the queued set (if any) has just started.
-      this.workerIdleAt = performance.now() + (this.inFlight ? this.predictedWorkerMs() : 0);
+      // Re-anchor the prediction on the worker's own clock: the queued set (if any) started when this one ended,
+      // which on a busy main thread can be long before this callback runs.
+      const ended = last ? last.workerEnd : performance.now();
+      this.workerIdleAt = this.inFlight ? ended + this.predictedWorkerMs() : performance.now();
       const next = this.waiting;
       this.waiting = null;
       if (next) this.dispatch(run, next);
@@ -340,13 +342,15 @@ export class CaptureController {
 
   /**
    * Hungry again when the next set can be assembled by the time the worker runs out of work: the slowest of the
-   * last assembly times plus a quarter frame period early. With one set already queued in the worker, never.
+   * last assembly times, a quarter frame period and a tenth of the worker's time early. With one set already
+   * queued in the worker, never.
    */
   private scheduleHunger(run: number) {
     if (this.hungry || this.inFlight >= 2) return;
     if (this.hungryTimer) clearTimeout(this.hungryTimer);
     const period = 1000 / Math.max(1, this.snap.settings.constraints.frameRate);
-    const lead = (this.assembleMs.length ? Math.max(...this.assembleMs) : period) + period / 4;
+    // Plus a tenth of the worker's time: on a busy machine the timer and the grabs run late in proportion.
+    const lead = (this.assembleMs.length ? Math.max(...this.assembleMs) : period) + period / 4 + 0.1 * this.predictedWorkerMs();
     const delay = this.workerIdleAt - lead - performance.now();
     if (delay <= 0 || !this.workerMs.length) this.becomeHungry(run);
     else this.hungryTimer = setTimeout(() => this.becomeHungry(run), delay);

@@ -63,11 +63,12 @@ export function detectCheckerboard(img: GrayImage, cols: number, rows: number, o
   ];
   const black = new Uint8Array(w * h);
   const eroded = new Uint8Array(w * h);
+  const scratch: Scratch = { label: new Int32Array(w * h), stack: new Int32Array(w * h), pixels: new Int32Array(w * h), tmp: new Uint8Array(w * h) };
   for (let a = 0; a < (o.fast ? 2 : attempts.length); a++) {
     const [half, erosion, kStd] = attempts[a];
     adaptiveThreshold(work, integral, integralSq, half, kStd, black);
-    erode(black, w, h, erosion, eroded);
-    const quads = findQuads(eroded, w, h, erosion);
+    erode(black, w, h, erosion, eroded, scratch.tmp);
+    const quads = findQuads(eroded, w, h, erosion, scratch);
     if (quads.length >= blackNeeded) linkQuads(quads, erosion);
     const lattice = quads.length >= blackNeeded ? labelLattice(img, factor, quads, cols, rows) : null;
     o.onAttempt?.({ attempt: a, factor, lattice: !!lattice, quads: quads.map((q) => ({ p: q.p, links: q.linkQ.filter((v) => v >= 0).length })) });
@@ -118,21 +119,19 @@ function adaptiveThreshold(img: GrayImage, s: Float64Array, s2: Float64Array, ha
 }
 
 /** Square-window binary erosion of the black mask (outside the image counts as white). */
-function erode(src: Uint8Array, w: number, h: number, r: number, out: Uint8Array): void {
+function erode(src: Uint8Array, w: number, h: number, r: number, out: Uint8Array, tmp: Uint8Array): void {
   if (r === 0) {
     out.set(src);
     return;
   }
-  const tmp = new Uint8Array(w * h);
+  // run = length of the black run ending at x; a pixel stays black when the window [x−r, x+r] is all black.
+  const runs = new Int32Array(Math.max(w, h));
   for (let y = 0; y < h; y++) {
     let run = 0;
     const row = y * w;
-    // run = length of the black run ending at x; a pixel stays black when the window [x−r, x+r] is all black.
-    const runs = new Int32Array(w);
     for (let x = 0; x < w; x++) runs[x] = run = src[row + x] ? run + 1 : 0;
     for (let x = 0; x < w; x++) tmp[row + x] = x + r < w && runs[x + r] >= 2 * r + 1 ? 1 : 0;
   }
-  const runs = new Int32Array(h);
   for (let x = 0; x < w; x++) {
     let run = 0;
     for (let y = 0; y < h; y++) runs[y] = run = tmp[y * w + x] ? run + 1 : 0;
@@ -140,10 +139,12 @@ function erode(src: Uint8Array, w: number, h: number, r: number, out: Uint8Array
   }
 }
 
-function findQuads(mask: Uint8Array, w: number, h: number, erosion: number): Quad[] {
-  const label = new Int32Array(w * h);
-  const stack = new Int32Array(w * h);
-  const pixels = new Int32Array(w * h);
+/** Per-image scratch buffers, reused by every threshold/erosion attempt (fewer large allocations per frame). */
+interface Scratch { label: Int32Array; stack: Int32Array; pixels: Int32Array; tmp: Uint8Array }
+
+function findQuads(mask: Uint8Array, w: number, h: number, erosion: number, scratch: Scratch): Quad[] {
+  const { label, stack, pixels } = scratch;
+  label.fill(0);
   const quads: Quad[] = [];
   const maxArea = (w * h) / 6;
   const margin = erosion + 1;
