@@ -44,7 +44,8 @@ def export_checkpoint(path: Path, out_dir: Path) -> None:
     last = state['val']
     prov = dict(
         data='synthetic 2D-3D pairs: CMU mocap (mocap.cs.cmu.edu) train subjects, random 2-8 camera rigs, '
-             'detector-noise model training/noise (parallax_train.synth.sample_batch)',
+             'detector-noise model training/noise/movenet_noise.json (fitted to MoveNet on the Pose2Sim recording), '
+             'parallax_train.synth.sample_batch',
         steps=state['step'], batch_size=tc['batch_size'], seed=tc['seed'],
         val_mpjpe_mm={str(k): round(v['lifter'], 1) for k, v in last.items()},
         val_triangulation_mpjpe_mm={str(k): round(v['base'], 1) for k, v in last.items()},

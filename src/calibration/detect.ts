@@ -70,7 +70,7 @@ export function detectCheckerboard(img: GrayImage, cols: number, rows: number, o
     erode(black, w, h, erosion, eroded, scratch.tmp);
     const quads = findQuads(eroded, w, h, erosion, scratch);
     if (quads.length >= blackNeeded) linkQuads(quads, erosion);
-    const lattice = quads.length >= blackNeeded ? labelLattice(img, factor, quads, cols, rows) : null;
+    const lattice = quads.length >= blackNeeded ? labelLattice(img, factor, quads, cols, rows, erosion) : null;
     o.onAttempt?.({ attempt: a, factor, lattice: !!lattice, quads: quads.map((q) => ({ p: q.p, links: q.linkQ.filter((v) => v >= 0).length })) });
     if (!lattice) continue;
     const corners = new Float64Array(cols * rows * 2);
@@ -240,11 +240,21 @@ function fitQuad(pixels: Int32Array, n: number, w: number): Quad | null {
 /** Mutual-nearest links between corners of different quads that nearly touch and face each other. */
 function linkQuads(quads: Quad[], erosion: number): void {
   const cell = 16;
+  // Compare corners where they were before erosion: two acute corners of thin foreshortened squares retract
+  // far apart, restored they nearly meet again.
+  const rp = new Float64Array(quads.length * 8);
+  quads.forEach((q, qi) => {
+    for (let c = 0; c < 4; c++) {
+      const [x, y] = restoreCorner(q, c, erosion);
+      rp[qi * 8 + 2 * c] = x;
+      rp[qi * 8 + 2 * c + 1] = y;
+    }
+  });
   const grid = new Map<number, number[]>();
   const key = (gx: number, gy: number) => gx * 65536 + gy;
   quads.forEach((q, qi) => {
     for (let c = 0; c < 4; c++) {
-      const k = key(Math.floor(q.p[2 * c] / cell), Math.floor(q.p[2 * c + 1] / cell));
+      const k = key(Math.floor(rp[qi * 8 + 2 * c] / cell), Math.floor(rp[qi * 8 + 2 * c + 1] / cell));
       let list = grid.get(k);
       if (!list) grid.set(k, (list = []));
       list.push(qi * 4 + c);
@@ -253,7 +263,7 @@ function linkQuads(quads: Quad[], erosion: number): void {
   const nearest = new Int32Array(quads.length * 4).fill(-1);
   quads.forEach((q, qi) => {
     for (let c = 0; c < 4; c++) {
-      const x = q.p[2 * c], y = q.p[2 * c + 1];
+      const x = rp[qi * 8 + 2 * c], y = rp[qi * 8 + 2 * c + 1];
       let best = Infinity, bestId = -1;
       const gx = Math.floor(x / cell), gy = Math.floor(y / cell);
       for (let dx = -1; dx <= 1; dx++)
@@ -264,7 +274,7 @@ function linkQuads(quads: Quad[], erosion: number): void {
             const qj = id >> 2, cj = id & 3;
             if (qj === qi) continue;
             const o = quads[qj];
-            const ox = o.p[2 * cj], oy = o.p[2 * cj + 1];
+            const ox = rp[qj * 8 + 2 * cj], oy = rp[qj * 8 + 2 * cj + 1];
             const d = Math.hypot(ox - x, oy - y);
             const thr = Math.min(1.2 * Math.min(q.side, o.side), 3 * erosion + 8);
             if (d > thr || d >= best) continue;
@@ -296,7 +306,7 @@ const OY = [0, 0, 1, 1];
  * Labels quads on the integer lattice and returns the cols × rows corners (working-image pixels, ordered by the
  * board rule), or null unless exactly one connected group forms a complete cols × rows grid.
  */
-function labelLattice(img: GrayImage, factor: number, quads: Quad[], cols: number, rows: number): Float64Array | null {
+function labelLattice(img: GrayImage, factor: number, quads: Quad[], cols: number, rows: number, erosion: number): Float64Array | null {
   const nq = quads.length;
   const si = new Int32Array(nq), sj = new Int32Array(nq), rot = new Int8Array(nq);
   const group = new Int32Array(nq).fill(-1);
@@ -343,7 +353,7 @@ function labelLattice(img: GrayImage, factor: number, quads: Quad[], cols: numbe
         const pi = si[a] + OX[off], pj = sj[a] + OY[off];
         const key = `${pi},${pj}`;
         if (q.linkQ[k] < 0) {
-          if (!loose.has(key) && isXJunction(img, factor, q, k)) loose.set(key, [q.p[2 * k], q.p[2 * k + 1], 1, pi, pj]);
+          if (!loose.has(key) && isXJunction(img, factor, q, k)) loose.set(key, [...restoreCorner(q, k, erosion), 1, pi, pj]);
           continue;
         }
         const s = sums.get(key);
@@ -376,6 +386,28 @@ function labelLattice(img: GrayImage, factor: number, quads: Quad[], cols: numbe
     result = orderCorners(sums, wi, wj, A, B, cols, rows);
   }
   return result;
+}
+
+/**
+ * Where an unlinked quad corner was before erosion and thresholding shrank the blob: moved outward along its
+ * bisector by (erosion + ½) / sin(θ/2) for interior angle θ. A linked corner needs none (the two quads shrink in
+ * opposite directions and their mean stays put), but a lone acute corner of a foreshortened square starts
+ * several pixels short, beyond what the sub-pixel step may move.
+ */
+function restoreCorner(q: Quad, k: number, erosion: number): [number, number] {
+  const p = q.p;
+  const cx = p[2 * k], cy = p[2 * k + 1];
+  const a = ((k + 3) % 4) * 2, b = ((k + 1) % 4) * 2;
+  const ax = p[a] - cx, ay = p[a + 1] - cy, bx = p[b] - cx, by = p[b + 1] - cy;
+  const la = Math.hypot(ax, ay), lb = Math.hypot(bx, by);
+  if (!(la > 0 && lb > 0)) return [cx, cy];
+  const ux = ax / la + bx / lb, uy = ay / la + by / lb;
+  const lu = Math.hypot(ux, uy);
+  const cos = Math.max(-1, Math.min(1, (ax * bx + ay * by) / (la * lb)));
+  const sinHalf = Math.sqrt((1 - cos) / 2);
+  if (!(lu > 1e-9) || sinHalf < 0.2) return [cx, cy];
+  const d = (erosion + 0.5) / sinHalf;
+  return [cx - (d * ux) / lu, cy - (d * uy) / lu];
 }
 
 /**
@@ -475,10 +507,24 @@ function refineAndCheck(img: GrayImage, pts: Float64Array, cols: number, rows: n
       const j = r2 * cols + c2;
       sq = Math.min(sq, Math.hypot(before[2 * j] - x, before[2 * j + 1] - y));
     }
+    // Nor the far edges of the four cells around the corner: a foreshortened cell is a thin parallelogram whose
+    // height (area / longest side) is far below its corner spacing, and an edge inside the window (for an outer
+    // corner, the board's own rim) pulls the solution off the junction.
+    let height = Infinity;
+    for (const [dc, dr] of [[1, 1], [1, -1], [-1, 1], [-1, -1]]) {
+      const c2 = c + dc, r2 = r + dr;
+      if (c2 < 0 || r2 < 0 || c2 >= cols || r2 >= rows) continue;
+      const ux = before[2 * (r * cols + c2)] - x, uy = before[2 * (r * cols + c2) + 1] - y;
+      const vx = before[2 * (r2 * cols + c)] - x, vy = before[2 * (r2 * cols + c) + 1] - y;
+      height = Math.min(height, Math.abs(ux * vy - uy * vx) / Math.max(Math.hypot(ux, uy), Math.hypot(vx, vy)));
+    }
     // The window must not reach the next corner; when the largest one still walks off (narrow foreshortened
     // squares, blur), a smaller one gets a chance before the board is given up.
-    let half = Math.max(2, Math.min(maxHalf, Math.floor(sq * 0.5)));
-    if (x < half + 2 || y < half + 2 || x > img.width - half - 3 || y > img.height - half - 3) return false;
+    let half = Math.max(2, Math.min(maxHalf, Math.floor(Math.min(sq, height) * 0.5)));
+    // Near the image border the window shrinks to fit (an outer square cut by the border leaves the corner itself
+    // in view); with less than 2 px of room the corner cannot be localised.
+    half = Math.min(half, Math.floor(Math.min(x - 2, y - 2, img.width - 3 - x, img.height - 3 - y)));
+    if (half < 2) return false;
     while (!refineCorner(img, pts, k, half)) {
       if (half <= 3) return false;
       half = Math.max(3, Math.floor(half * 0.6));
