@@ -8,6 +8,7 @@ import { pixelToNormalized, projectPoint, type Camera } from '../geometry/camera
 import { invert3, mul3, type Mat3 } from '../geometry/linalg';
 import type { BoardSpec } from './board';
 import { gaussianBlur, makeGray, type GrayImage } from './image';
+import { makeRng } from '../util/random';
 
 export interface Pose {
   /** Board → world rotation (row-major 3x3) and translation (metres). */
@@ -57,17 +58,9 @@ function rays(cam: Camera, ss: number): Float32Array {
   return xy;
 }
 
-/** A deterministic normal generator (mulberry32 + Box–Muller). */
+/** A deterministic standard-normal generator (the project's seeded RNG). */
 export function seededNormal(seed: number): () => number {
-  let s = seed >>> 0;
-  const uni = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uni() + 1e-12)) * Math.cos(2 * Math.PI * uni());
+  return makeRng(seed).normal;
 }
 
 export function renderBoard(cam: Camera, board: BoardSpec, pose: Pose, options: Partial<RenderOptions> = {}): GrayImage {

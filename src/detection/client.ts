@@ -2,15 +2,8 @@
 import type { FromWorker, ToWorker } from './protocol';
 import { WASM_PATH, type BackendChoice, type BackendId, type ModelId } from './models';
 
-export interface DetectResult {
-  views: (Float32Array | null)[];
-  inferMs: number[];
-  totalMs: number;
-  numTensors: number;
-  /** Worker start / end of this set, ms since the epoch. */
-  startedAt: number;
-  endedAt: number;
-}
+/** One frame set's detections as the worker reports them. */
+export type DetectResult = Omit<Extract<FromWorker, { type: 'result' }>, 'type' | 'id'>;
 
 export interface ReadyInfo {
   backend: BackendId;
