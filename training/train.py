@@ -46,7 +46,9 @@ def export_checkpoint(path: Path, out_dir: Path) -> None:
         data='synthetic 2D-3D pairs: CMU mocap (mocap.cs.cmu.edu) train subjects, random 2-8 camera rigs, '
              'detector-noise model training/noise/movenet_noise.json (fitted to MoveNet on the Pose2Sim recording), '
              'parallax_train.synth.sample_batch',
-        steps=state['step'], batch_size=tc['batch_size'], seed=tc['seed'],
+        steps=state['step'] + tc.get('init_steps', 0), batch_size=tc['batch_size'], seed=tc['seed'],
+        schedule=('two runs: a first schedule, then a second shorter one started from its weights (--init)'
+                  if tc.get('init') else 'one run'),
         val_mpjpe_mm={str(k): round(v['lifter'], 1) for k, v in last.items()},
         val_triangulation_mpjpe_mm={str(k): round(v['base'], 1) for k, v in last.items()},
         val_split='CMU held-out subjects (bank split "val")', trainer='training/train.py',
@@ -65,6 +67,7 @@ def main() -> None:
     ap.add_argument('--dim', type=int, default=LifterConfig.dim)
     ap.add_argument('--val-every', type=int, default=TrainConfig.val_every)
     ap.add_argument('--out', default=str(HERE / 'cache' / 'lifter.pt'))
+    ap.add_argument('--init', metavar='CKPT', default='', help='start from this checkpoint\'s weights (same architecture)')
     ap.add_argument('--export', metavar='CKPT', help='export a checkpoint to public/models/lifter and exit')
     ap.add_argument('--export-dir', default=str(HERE.parent / 'public' / 'models' / 'lifter'))
     a = ap.parse_args()
@@ -72,8 +75,13 @@ def main() -> None:
         export_checkpoint(Path(a.export), Path(a.export_dir))
         return
     mc = LifterConfig(dim=a.dim, ffn=2 * a.dim)
+    init_steps = 0
+    if a.init:
+        _, prev = load_checkpoint(Path(a.init))
+        mc = LifterConfig(**prev['config'])
+        init_steps = prev['step'] + prev['train_config'].get('init_steps', 0)
     cfg = TrainConfig(seed=a.seed, steps=a.steps, batch_size=a.batch, lr=a.lr, max_minutes=a.minutes,
-                      val_every=a.val_every, out=a.out, model=mc)
+                      val_every=a.val_every, out=a.out, model=mc, init=a.init, init_steps=init_steps)
     print(f'config: {cfg}', flush=True)
     train(cfg, synthetic_batches(), log=lambda s: print(s, flush=True))
 

@@ -129,3 +129,70 @@ export function compareToReference(poses: ReadonlyArray<Pose3D | null>, refs: Re
     compared: n,
   };
 }
+
+export interface JointDisagreement {
+  /** Frames where both the method and the reference have the joint. */
+  n: number;
+  /** Mean distance to the reference (mm). */
+  meanMm: number;
+  /** Mean signed (method − reference) offset, world axes (mm): the part of the disagreement that is systematic. */
+  offsetMm: [number, number, number];
+}
+
+/** Per-joint disagreement with the reference, and its systematic part. */
+export function perJointDisagreement(poses: ReadonlyArray<Pose3D | null>, refs: ReadonlyArray<Pose3D | null>): JointDisagreement[] {
+  if (poses.length !== refs.length) throw new Error(`perJointDisagreement: ${poses.length} poses vs ${refs.length} references`);
+  return Array.from({ length: NUM_JOINTS }, (_, j) => {
+    let n = 0, d = 0;
+    const o = [0, 0, 0];
+    poses.forEach((p, f) => {
+      const r = refs[f];
+      if (!p || !r || !p.valid[j] || !r.valid[j]) return;
+      const v = [0, 1, 2].map((k) => 1000 * (p.joints[3 * j + k] - r.joints[3 * j + k]));
+      n++;
+      d += Math.hypot(v[0], v[1], v[2]);
+      for (let k = 0; k < 3; k++) o[k] += v[k];
+    });
+    return { n, meanMm: n ? d / n : NaN, offsetMm: o.map((x) => (n ? x / n : NaN)) as [number, number, number] };
+  });
+}
+
+/**
+ * The body's up direction in the world frame, from poses alone: the mean mid-ankle → mid-shoulder vector, normalised
+ * (the recording's calibration need not be Y-up). null when no pose has those joints.
+ */
+export function bodyUp(poses: ReadonlyArray<Pose3D | null>): [number, number, number] | null {
+  const s = [0, 0, 0];
+  const js = [JOINT.left_shoulder, JOINT.right_shoulder, JOINT.left_ankle, JOINT.right_ankle];
+  for (const p of poses) {
+    if (!p || !js.every((j) => p.valid[j])) continue;
+    for (let k = 0; k < 3; k++) {
+      const J = p.joints;
+      s[k] += (J[3 * js[0] + k] + J[3 * js[1] + k] - J[3 * js[2] + k] - J[3 * js[3] + k]) / 2;
+    }
+  }
+  const n = Math.hypot(s[0], s[1], s[2]);
+  return n > 0 ? [s[0] / n, s[1] / n, s[2] / n] : null;
+}
+
+/**
+ * Mean MPJPE against the reference after subtracting each joint's mean (method − reference) offset over the
+ * sequence: what is left once a constant difference in where a joint is defined (e.g. a mocap ankle centre vs a
+ * detector's ankle point) is forgiven. Offsets are in world axes, so this assumes the body keeps its heading.
+ */
+export function debiasedMeanMm(poses: ReadonlyArray<Pose3D | null>, refs: ReadonlyArray<Pose3D | null>): number {
+  const off = perJointDisagreement(poses, refs).map((d) => d.offsetMm.map((x) => x / 1000));
+  const per: number[] = [];
+  poses.forEach((p, f) => {
+    const r = refs[f];
+    if (!p || !r) return;
+    let e = 0, n = 0;
+    for (let j = 0; j < NUM_JOINTS; j++) {
+      if (!p.valid[j] || !r.valid[j]) continue;
+      e += Math.hypot(...[0, 1, 2].map((k) => p.joints[3 * j + k] - off[j][k] - r.joints[3 * j + k]));
+      n++;
+    }
+    if (n) per.push((1000 * e) / n);
+  });
+  return per.length ? per.reduce((s, x) => s + x, 0) / per.length : NaN;
+}

@@ -22,22 +22,13 @@ export interface PipelineSettings {
 /** Ids of the methods the app runs, in display order. */
 export const METHOD_IDS = ['lifter', 'robust', 'dlt'] as const;
 
-// The lifter module is optional at build time: it is found by glob so the app builds and runs without it.
-const lifterModules = import.meta.glob('../lifter/index.ts');
-
+/**
+ * The lifter (with its robust-triangulation fallback) in its own chunk, so the first frames never wait for it;
+ * when its weights cannot be fetched or parsed the app runs on triangulation and says why ("lifter unavailable").
+ */
 async function loadLifter(): Promise<FusionMethod> {
-  const loader = Object.values(lifterModules)[0];
-  if (!loader) throw new Error('src/lifter is not built yet');
-  const mod = (await loader()) as Record<string, unknown>;
-  const Ctor = mod.LifterMethod as
-    | (Function & { load?: () => Promise<FusionMethod>; create?: () => Promise<FusionMethod> })
-    | undefined;
-  if (typeof Ctor !== 'function') throw new Error('src/lifter exports no LifterMethod');
-  if (typeof Ctor.load === 'function') return Ctor.load();
-  if (typeof Ctor.create === 'function') return Ctor.create();
-  const m = new (Ctor as unknown as new () => FusionMethod & { load?: () => Promise<unknown> })();
-  if (typeof m.load === 'function') await m.load();
-  return m;
+  const { LifterMethod } = await import('../lifter');
+  return LifterMethod.load();
 }
 
 type SyncMethod = FusionMethod & { estimate?(cameras: readonly Camera[], views: DetectedFrameSet['views']): Pose3D | null };

@@ -1,4 +1,5 @@
-export { LifterMethod, runNet, type LiftResult } from './lifter';
+export { LifterMethod, runNet, type LiftResult, type LifterOptions } from './lifter';
+export { DEFAULT_FALLBACK_RULE, fallbackReason, type FallbackRule } from './fallback';
 export { frameFeatures, canonicalToWorld, N_FEATURES, FEATURE_CONSTANTS, type FrameFeatures } from './features';
 export { LifterNet, expectedShapes } from './model';
 export { netFromParts, parseManifest, type LifterConfig, type LifterManifest } from './manifest';

@@ -1,6 +1,9 @@
 /**
  * The learned multi-view lifter as a FusionMethod: features (features.ts) → tfjs network (model.ts) → world pose.
- * Frame sets with fewer than 2 usable views get no pose, and the reason is kept (lastReasons / estimateDetailed).
+ * Frame sets with fewer than 2 usable views get no pose, and the reason is kept (estimateDetailed). By default a
+ * frame set whose own predicted errors say the network did worse than triangulation (fallback.ts) gets robust
+ * triangulation's pose instead, marked info.fallback = true with info.fallbackReason; id 'lifter'. Without the
+ * fallback (options.fallback = null) it is the raw network, id 'lifter-raw'.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Camera } from '../geometry/camera';
@@ -8,6 +11,8 @@ import type { FrameViews, FusionMethod, Pose3D } from '../fusion/types';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { canonicalToWorld, frameFeatures, N_FEATURES, type FrameFeatures } from './features';
 import type { LifterNet } from './model';
+import { TriangulationMethod } from '../triangulation/methods';
+import { DEFAULT_FALLBACK_RULE, fallbackReason, type FallbackRule } from './fallback';
 
 const J = NUM_JOINTS;
 
@@ -17,17 +22,29 @@ export interface LiftResult {
   reason?: string;
 }
 
+export interface LifterOptions {
+  label?: string;
+  /** Where the network steps aside, this method's pose is used; null = never (the raw network). Default robust. */
+  fallback?: FusionMethod | null;
+  rule?: FallbackRule;
+}
+
 export class LifterMethod implements FusionMethod {
-  readonly id = 'lifter';
+  readonly id: 'lifter' | 'lifter-raw';
   readonly label: string;
+  readonly fallback: FusionMethod | null;
+  readonly rule: FallbackRule;
   /** Frame sets run through the network together (throughput on wasm; memory on WebGL). */
   batchSize = 64;
 
   constructor(
     readonly net: LifterNet,
-    label = 'Lifter (MPL-style)',
+    options: LifterOptions = {},
   ) {
-    this.label = label;
+    this.fallback = options.fallback === undefined ? new TriangulationMethod('robust') : options.fallback;
+    this.rule = options.rule ?? DEFAULT_FALLBACK_RULE;
+    this.id = this.fallback ? 'lifter' : 'lifter-raw';
+    this.label = options.label ?? (this.fallback ? 'Lifter (MPL-style)' : 'Lifter, raw network (no fallback)');
   }
 
   /** Loads public/models/lifter in the browser (the app's pipeline calls this). */
@@ -57,7 +74,37 @@ export class LifterMethod implements FusionMethod {
       const res = await this.run(cameras.length, chunk);
       chunk.forEach((f, k) => (out[index[s + k]] = res[k]));
     }
+    if (this.fallback) await this.applyFallback(cameras, frames, out, index);
     return out;
+  }
+
+  /** Replaces the lifted frame sets the rule rejects by the fallback method's answer (null stays null). */
+  private async applyFallback(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, out: LiftResult[], lifted: number[]): Promise<void> {
+    const which: number[] = [];
+    const reasons: string[] = [];
+    for (const i of lifted) {
+      const r = out[i];
+      const info = r.pose?.info;
+      const why = r.pose
+        ? fallbackReason(info!.predictedErrorMm as number, info!.predictedTriangulationErrorMm as number, this.rule)
+        : r.reason!; // the network's output was not finite
+      if (why === null) {
+        r.pose!.info = { ...info, fallback: false };
+        continue;
+      }
+      which.push(i);
+      reasons.push(why);
+    }
+    if (!which.length) return;
+    const alt = await this.fallback!.estimateFrames(cameras, which.map((i) => frames[i]));
+    which.forEach((i, k) => {
+      const own = out[i].pose?.info;
+      const p = alt[k];
+      const reason = `${reasons[k]}: ${this.fallback!.id} triangulation's pose`;
+      out[i] = p
+        ? { pose: { joints: p.joints, valid: p.valid, info: { ...p.info, ...own, fallback: true, fallbackReason: reason } } }
+        : { pose: null, reason: `${reasons[k]}, and ${this.fallback!.id} gives no pose either` };
+    });
   }
 
   private async run(V: number, chunk: FrameFeatures[]): Promise<LiftResult[]> {

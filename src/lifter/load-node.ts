@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LifterMethod } from './lifter';
+import { LifterMethod, type LifterOptions } from './lifter';
 import { netFromParts } from './manifest';
 import type { LifterNet } from './model';
 
@@ -33,7 +33,8 @@ export async function ensureNodeBackend(): Promise<string> {
   return tf.getBackend();
 }
 
-export async function loadLifterFromDir(dir?: string, stem = ''): Promise<LifterMethod> {
+/** The lifter with robust-triangulation fallback by default; options.fallback = null gives the raw network. */
+export async function loadLifterFromDir(dir?: string, stem = '', options?: LifterOptions): Promise<LifterMethod> {
   await ensureNodeBackend();
-  return new LifterMethod(await loadLifterNetFromDir(dir, stem));
+  return new LifterMethod(await loadLifterNetFromDir(dir, stem), options);
 }

@@ -44,6 +44,8 @@ class TrainConfig:
     max_minutes: float = 0.0  # > 0: stop (and checkpoint) after this much wall time
     out: str = 'cache/lifter.pt'
     model: LifterConfig = field(default_factory=LifterConfig)
+    init: str = ''  # a checkpoint to start from (a second, shorter schedule on top of a finished run)
+    init_steps: int = 0  # steps that checkpoint had already trained, for the provenance
 
 
 def augment(rng: np.random.Generator, kp2d: np.ndarray, cfg: TrainConfig) -> np.ndarray:
@@ -105,6 +107,9 @@ def train(cfg: TrainConfig, batch_fn: BatchFn, log: Callable[[str], None] = prin
     device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     rng = np.random.default_rng(cfg.seed)
     model = Lifter(cfg.model).to(device)
+    if cfg.init:
+        model.load_state_dict(torch.load(cfg.init, map_location='cpu', weights_only=False)['model'])
+        model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     log(f'lifter: {count_params(model)} parameters on {device}; {cfg.steps} steps of {cfg.batch_size}')
     vw = np.asarray(cfg.view_weights[: cfg.n_views_max - 1], dtype=np.float64)
