@@ -13,7 +13,8 @@ import type { FrameViews, FusionMethod, Pose3D } from '../src/fusion/types';
 import { cameraSubsets } from '../src/eval/evaluate';
 import { createMethods } from '../src/eval/methods';
 import { COCO17_LIMBS, COCO17_NAMES } from '../src/keypoints/coco17';
-import { loadLifterFromDir } from '../src/lifter/load-node';
+import { LifterMethod } from '../src/lifter/lifter';
+import { ensureNodeBackend, loadLifterNetFromDir } from '../src/lifter/load-node';
 import { parseTake } from '../src/take';
 import { REPO_ROOT } from './lib/node-tf';
 import {
@@ -54,8 +55,11 @@ async function main() {
   const frames = take.frames.slice(0, Number(args.frames));
   const nCams = take.cameras.length;
   const camName = (i: number) => take.cameras[i].name.replace(/^cam_?0*/, '');
-  const methods: FusionMethod[] = await createMethods(['dlt', 'robust']);
-  methods.push(await loadLifterFromDir(args['model-dir']));
+  await ensureNodeBackend();
+  const net = await loadLifterNetFromDir(args['model-dir']);
+  // Both lifters share one network: 'lifter-raw' is the network alone, 'lifter' adds the robust-triangulation
+  // fallback the app shows (src/lifter/fallback.ts).
+  const methods: FusionMethod[] = [new LifterMethod(net, { fallback: null }), new LifterMethod(net), ...(await createMethods(['dlt', 'robust']))];
   const views = (subset: number[]): FrameViews[] => frames.map((f) => subset.map((i) => f.views[i]));
   const camsOf = (subset: number[]) => subset.map((i) => take.cameras[i]);
 
@@ -77,7 +81,7 @@ async function main() {
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  const order = ['lifter', 'dlt', 'robust'];
+  const order = ['lifter-raw', 'lifter', 'dlt', 'robust'];
   const byCount = (k: number) => runs.filter((r) => r.views === k).sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method));
 
   const refJointsPct = ref.filter(Boolean).length
@@ -98,24 +102,32 @@ async function main() {
 
   out('#### Per camera subset: MPJPE against the 4-view robust reference (mm: mean / median / p90)');
   out();
-  out('| views | cameras | lifter | dlt | robust | joints % (lifter / dlt / robust) | no pose (lifter / dlt / robust) |');
-  out('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+  out('| views | cameras | lifter-raw | lifter | dlt | robust | lifter fell back | joints % (lifter-raw / lifter / dlt / robust) | no pose |');
+  out('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const k of counts) {
     const subs = cameraSubsets(nCams, k, 100);
     for (const s of subs) {
       const get = (id: string) => runs.find((r) => r.method === id && r.subset.join() === s.join());
       const cell = (id: string) => { const r = get(id); return r ? mmm(r.cmp) : 'reference'; };
       const cov = (f: (r: Run) => string) => order.map((id) => { const r = get(id); return r ? f(r) : '–'; }).join(' / ');
-      out(`| ${k} | ${s.map(camName).join('+')} | ${cell('lifter')} | ${cell('dlt')} | ${cell('robust')} | ` +
-        `${cov((r) => pct(r.cmp.jointCoverage))} | ${cov((r) => String(r.cmp.noPose))} |`);
+      const fb = get('lifter')!.poses.filter((p) => p?.info?.fallback === true).length;
+      const noPose = runs.filter((r) => r.subset.join() === s.join()).reduce((n, r) => n + r.cmp.noPose, 0);
+      out(`| ${k} | ${s.map(camName).join('+')} | ${cell('lifter-raw')} | ${cell('lifter')} | ${cell('dlt')} | ${cell('robust')} | ` +
+        `${fb} / ${frames.length} | ${cov((r) => pct(r.cmp.jointCoverage))} | ${noPose ? noPose : 'none'} |`);
     }
   }
   out();
 
-  out('#### By number of views (mm; mean of the per-frame MPJPE pooled over every subset; lifter / robust = ratio of means)');
+  /** The network's own error heads (mean over frame sets; mm): what the fallback rule reads. */
+  const predicted = (rs: Run[]) => {
+    const ps = rs.filter((r) => r.method === 'lifter-raw').flatMap((r) => r.poses).filter((p): p is Pose3D => !!p);
+    const m = (key: string) => mean(ps.map((p) => Number(p.info?.[key])));
+    return `${f1(m('predictedErrorMm'))} / ${f1(m('predictedTriangulationErrorMm'))}`;
+  };
+  out('#### By number of views (mm; mean of the per-frame MPJPE pooled over every subset; lifter-raw / robust = ratio of means)');
   out();
-  out('| views | subsets | lifter | dlt | robust | lifter / robust | lifter / dlt | each joint\'s mean offset removed: lifter / dlt / robust |');
-  out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out('| views | subsets | lifter-raw | lifter | dlt | robust | lifter-raw / robust | lifter-raw / dlt | each joint\'s mean offset removed: lifter-raw / lifter / dlt / robust | lifter\'s predicted error: own / of its start triangulation |');
+  out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const k of counts) {
     const rs = byCount(k);
     const pooled = (id: string) => {
@@ -124,16 +136,23 @@ async function main() {
       const frameCount = sel.reduce((s, r) => s + r.cmp.compared, 0);
       return sel.reduce((s, r) => s + r.cmp.meanMm * r.cmp.compared, 0) / frameCount;
     };
-    const [l, d, r] = order.map(pooled);
+    const [l, lf, d, r] = order.map(pooled);
     const deb = order.map((id) => {
       const sel = rs.filter((x) => x.method === id);
       return sel.length ? f1(sel.reduce((s, x) => s + x.debiasedMm * x.cmp.compared, 0) / sel.reduce((s, x) => s + x.cmp.compared, 0)) : '–';
     });
-    out(`| ${k} | ${cameraSubsets(nCams, k, 100).length} | ${f1(l!)} | ${f1(d!)} | ${r === null ? 'reference' : f1(r)} | ` +
-      `${r === null ? '–' : (l! / r).toFixed(2)} | ${(l! / d!).toFixed(2)} | ${deb.join(' / ')} |`);
+    out(`| ${k} | ${cameraSubsets(nCams, k, 100).length} | ${f1(l!)} | ${f1(lf!)} | ${f1(d!)} | ${r === null ? 'reference' : f1(r)} | ` +
+      `${r === null ? '–' : (l! / r).toFixed(2)} | ${(l! / d!).toFixed(2)} | ${deb.join(' / ')} | ${predicted(rs)} |`);
   }
   out();
 
+  // The fallback only matters where it fires; when it never does, 'lifter' repeats 'lifter-raw' row for row.
+  const fellBack = runs.filter((r) => r.method === 'lifter').reduce((n, r) => n + r.poses.filter((p) => p?.info?.fallback === true).length, 0);
+  const detail = fellBack ? order : order.filter((id) => id !== 'lifter');
+  if (!fellBack) {
+    out('The fallback never fired on this take, so below \'lifter\' (what the app shows) is \'lifter-raw\' and has no rows of its own.');
+    out();
+  }
   out('#### Bone-length standard deviation over time (mm; per camera subset, then averaged over subsets; lower is steadier)');
   out();
   out(`| method | views | ${LIMB_NAMES.join(' | ')} | mean |`);
@@ -143,7 +162,7 @@ async function main() {
     out(`| ${label} | ${k} | ${per.map(f1).join(' | ')} | ${f1(mean(per))} |`);
   };
   boneRow('robust (reference)', nCams, [refBones], 'stdMm');
-  for (const k of counts) for (const id of order) {
+  for (const k of counts) for (const id of detail) {
     const sel = byCount(k).filter((r) => r.method === id);
     if (sel.length) boneRow(id, k, sel.map((r) => r.bones), 'stdMm');
   }
@@ -154,7 +173,7 @@ async function main() {
   out(`| method | views | ${LIMB_NAMES.join(' | ')} | mean |`);
   out(`| --- | ---: | ${LIMB_NAMES.map(() => '---:').join(' | ')} | ---: |`);
   boneRow('robust (reference)', nCams, [refBones], 'meanMm');
-  for (const k of counts) for (const id of order) {
+  for (const k of counts) for (const id of detail) {
     const sel = byCount(k).filter((r) => r.method === id);
     if (sel.length) boneRow(id, k, sel.map((r) => r.bones), 'meanMm');
   }
@@ -168,7 +187,7 @@ async function main() {
   out();
   out('| method | views | offset x / y / z (mm) | \\|offset\\| | MPJPE | centred MPJPE | scale | flipped | mirrored |');
   out('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const k of counts) for (const id of order) {
+  for (const k of counts) for (const id of detail) {
     const sel = byCount(k).filter((r) => r.method === id);
     if (!sel.length) continue;
     const n = sel.reduce((s, r) => s + r.cmp.compared, 0);
@@ -187,7 +206,7 @@ async function main() {
     out(`Up = mean mid-ankle → mid-shoulder direction of the reference, (${up.map((x) => x.toFixed(2)).join(', ')}) in ` +
       'world axes; ↑ > 0: the method puts the joint higher than the reference does. Pooled over subsets.');
     out();
-    const cols = counts.flatMap((k) => order.filter((id) => byCount(k).some((r) => r.method === id)).map((id) => ({ k, id })));
+    const cols = counts.flatMap((k) => detail.filter((id) => byCount(k).some((r) => r.method === id)).map((id) => ({ k, id })));
     out(`| joint | ${cols.map((c) => `${c.id} ${c.k}v`).join(' | ')} |`);
     out(`| --- | ${cols.map(() => '---:').join(' | ')} |`);
     COCO17_NAMES.forEach((name, j) => {
@@ -204,7 +223,7 @@ async function main() {
     out();
   }
   console.log(lines.join('\n'));
-  for (const m of methods) m.dispose?.();
+  net.dispose(); // both lifters' network; the triangulations hold nothing
 }
 
 main().catch((e) => {

@@ -44,7 +44,7 @@ describe('npm run eval', () => {
     const file = join(dir, 'known.json');
     writeFileSync(file, JSON.stringify(knownTake()));
     const out = join(dir, 'out.json');
-    const { stdout, code } = runEval([file, '--views', '2,4', '--json', out]);
+    const { stdout, code } = runEval([file, '--views', '2,4', '--methods', 'dlt,robust', '--json', out]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/mean mm/);
     expect(stdout).toMatch(/robust/);
@@ -61,6 +61,25 @@ describe('npm run eval', () => {
     }
     expect(rows[0].subsets).toBe(6); // all 6 pairs of 4 cameras
     expect(rows[2].subsets).toBe(1);
+  });
+
+  it('scores the lifter (with its fallback) beside triangulation by default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-eval-'));
+    const file = join(dir, 'known.json');
+    writeFileSync(file, JSON.stringify(knownTake()));
+    const out = join(dir, 'out.json');
+    const { stdout, code } = runEval([file, '--views', '3', '--max-subsets', '2', '--json', out]);
+    expect(code, stdout).toBe(0);
+    expect(stdout).not.toMatch(/not evaluated/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.methods).toEqual(['dlt', 'robust', 'lifter']);
+    const rows = report.takes[0].rows;
+    expect(rows.map((r: { views: number; method: string }) => `${r.views}:${r.method}`)).toEqual(['3:dlt', '3:robust', '3:lifter']);
+    // Exact projections: the lifter is near the truth (10 mm off by construction) and gives a pose wherever triangulation does.
+    expect(rows[2].meanMm).toBeLessThan(60);
+    expect(rows[2].noPose).toBe(rows[2].subsets);
+    expect(rows[2].fallbacks).toBe(0); // consistent views: the network's own pose
+    expect(stdout).toMatch(/no pose\s+fallback/);
   });
 
   it('names the field and frame of a bad take and exits non-zero', () => {

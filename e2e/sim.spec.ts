@@ -25,6 +25,8 @@ test('the simulation starts on page load without asking for cameras and shows fi
     expect(mean).toBeLessThan(150);
   }
   await expect(page.getByTestId('between')).toContainText(/\d+\.\d mm/);
+  // The lifter says how often it stepped aside for robust triangulation (its own error predictions decide).
+  if (methods.includes('lifter')) await expect(page.getByTestId('lifter-fallback-count')).toHaveText(/^\d+$/);
   await expect(page.getByTestId('camera-fps')).toContainText('cam4');
 
   // Dropping all but two cameras keeps the fusion going on two views.

@@ -44,6 +44,13 @@ export function MetricsPanel() {
           </tbody>
         </table>
       )}
+      {snap.lifterFallback.of > 0 && (
+        <div className="metric-line" data-testid="lifter-fallback" title={snap.lifterFallback.reason || undefined}>
+          {snap.lifterFallback.current && <span className="chip warn" data-testid="lifter-fallback-now">fallback to triangulation</span>}{' '}
+          lifter fell back to robust triangulation on <b data-testid="lifter-fallback-count">{snap.lifterFallback.count}</b> of{' '}
+          {snap.lifterFallback.of} frame sets
+        </div>
+      )}
       <div className="metric-line" data-testid="between">
         {snap.between.a} ↔ {snap.between.b}: <b>{mm(snap.between.current)}</b> mm (mean {mm(snap.between.mean)})
       </div>

@@ -17,6 +17,8 @@ export interface MetricsSnapshot {
   mpjpe: Record<string, { current: number; mean: number; frames: number }>;
   hasTruth: boolean;
   frames: number;
+  /** The lifter's fallback to robust triangulation: on the latest frame set, and how often since the last reset. */
+  lifterFallback: { current: boolean; reason: string; count: number; of: number };
 }
 
 const WINDOW_S = 2;
@@ -31,6 +33,7 @@ export class MetricsStore {
   private between = { sum: 0, n: 0, current: NaN };
   private hasTruth = false;
   private frames = 0;
+  private fallback = { current: false, reason: '', count: 0, of: 0 };
   compare: [string, string] = ['lifter', 'robust'];
   /** Extra stage timings that do not travel on the bus (the renderer's). */
   extra: () => Record<string, number> = () => ({});
@@ -49,6 +52,7 @@ export class MetricsStore {
     this.sums = {};
     this.between = { sum: 0, n: 0, current: NaN };
     this.frames = 0;
+    this.fallback = { current: false, reason: '', count: 0, of: 0 };
   }
 
   add(f: FusedFrameSet, now: number): void {
@@ -66,6 +70,13 @@ export class MetricsStore {
       this.latency[k] = this.latency[k] === undefined ? v : this.latency[k] + EMA * (v - this.latency[k]);
     }
     if (Number.isFinite(f.frame.timings.skew)) this.skew = f.frame.timings.skew;
+    const lifter = f.poses.lifter;
+    this.fallback.current = lifter?.info?.fallback === true;
+    this.fallback.reason = this.fallback.current ? String(lifter!.info!.fallbackReason ?? '') : '';
+    if (lifter) {
+      this.fallback.of++;
+      if (this.fallback.current) this.fallback.count++;
+    }
     const gt = f.frame.gt ?? null;
     this.hasTruth = !!gt;
     if (gt) {
@@ -100,6 +111,7 @@ export class MetricsStore {
       mpjpe,
       hasTruth: this.hasTruth,
       frames: this.frames,
+      lifterFallback: { ...this.fallback },
     };
   }
 }

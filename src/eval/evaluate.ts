@@ -25,6 +25,8 @@ export interface EvalRow extends ErrorStats {
   method: string;
   views: number;
   subsets: number;
+  /** Frame sets where the method handed over to another (the lifter's fallback to triangulation, info.fallback). */
+  fallbacks?: number;
 }
 
 /** Deterministic camera subsets of size k: all of them when there are at most `max`, else a seeded sample. */
@@ -90,7 +92,7 @@ export async function evaluateTake(take: Take, methods: readonly FusionMethod[],
     const subsets = cameraSubsets(nCams, k, opts.maxSubsets);
     for (const method of methods) {
       const perFrame: number[] = [];
-      let frames = 0, noPose = 0, covered = 0, gtJoints = 0;
+      let frames = 0, noPose = 0, covered = 0, gtJoints = 0, fallbacks = 0;
       for (const subset of subsets) {
         const cams: Camera[] = subset.map((i) => take.cameras[i]);
         const views: FrameViews[] = gtFrames.map((f) => subset.map((i) => f.views[i]));
@@ -102,6 +104,7 @@ export async function evaluateTake(take: Take, methods: readonly FusionMethod[],
             noPose++;
             return;
           }
+          if (pose.info?.fallback === true) fallbacks++;
           let err = 0, n = 0;
           for (let j = 0; j < NUM_JOINTS; j++) {
             if (!gt.valid[j]) continue;
@@ -119,7 +122,7 @@ export async function evaluateTake(take: Take, methods: readonly FusionMethod[],
           else noPose++;
         });
       }
-      rows.push({ method: method.id, views: k, subsets: subsets.length, ...summarise(perFrame, frames, noPose, covered, gtJoints) });
+      rows.push({ method: method.id, views: k, subsets: subsets.length, ...summarise(perFrame, frames, noPose, covered, gtJoints), fallbacks });
     }
   }
   return rows;
@@ -127,13 +130,14 @@ export async function evaluateTake(take: Take, methods: readonly FusionMethod[],
 
 /** A fixed-width text table of eval rows. */
 export function formatTable(rows: readonly EvalRow[]): string {
-  const head = ['views', 'method', 'subsets', 'frames', 'no pose', 'joints %', 'mean mm', 'median mm', 'p90 mm'];
+  const head = ['views', 'method', 'subsets', 'frames', 'no pose', 'fallback', 'joints %', 'mean mm', 'median mm', 'p90 mm'];
   const body = rows.map((r) => [
     String(r.views),
     r.method,
     String(r.subsets),
     String(r.frames),
     String(r.noPose),
+    String(r.fallbacks ?? 0),
     (100 * r.jointCoverage).toFixed(1),
     r.meanMm.toFixed(1),
     r.medianMm.toFixed(1),
