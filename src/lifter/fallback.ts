@@ -14,7 +14,7 @@ export interface FallbackRule {
   /**
    * … or when its predicted error (mean over joints, mm) exceeds this. The error head was trained on the
    * synthetic rigs, whose 2-view validation MPJPE is 78 mm; on the benchmark takes (far rigs, a swapped view,
-   * no confidences, no face) the prediction never passed 120 mm. Above 150 mm the network says the frame set is
+   * no confidences, no face) the prediction never passed 125 mm. Above 150 mm the network says the frame set is
    * far outside what it was trained on, where its own comparison with triangulation cannot be trusted either.
    */
   maxErrorMm: number;
