@@ -2,7 +2,8 @@
 
 Every detected joint becomes a token built from its world ray and its camera's centre, expressed in a canonical
 frame that depends only on the rig and the detections: origin at a robust anchor (the point closest to the torso
-rays), z = "up" taken from the cameras' mean image-down axis, x = the horizontal direction from the first usable
+rays), z = "up" taken from the rig (the direction most nearly perpendicular to every camera's image-right axis,
+signed by their mean image-up axis; see src/lifter/README.md), x = the horizontal direction from the first usable
 camera to the anchor. Any rigid motion of the world frame moves the rays, centres, anchor and axes together, so the
 canonical tokens do not change and the lifter's world output moves by exactly that motion.
 
