@@ -3,17 +3,22 @@
  *
  * 1. Adaptive threshold on a downscaled copy (local mean over a window wider than a square: robust to uneven light).
  * 2. Erode the black mask so diagonally touching black squares separate, then 4-connected components.
- * 3. Keep components shaped like convex quadrilaterals; link quads whose corners nearly meet (diagonal neighbours).
+ * 3. Keep components shaped like convex quadrilaterals; link quads whose corners, restored to where they were
+ *    before erosion, nearly meet (diagonal neighbours).
  * 4. Breadth-first labelling of the quad graph on an integer lattice: two quads that share a corner are diagonal
- *    squares, and image orientation is preserved, so every inner corner gets a lattice coordinate.
+ *    squares, and image orientation is preserved, so every inner corner gets a lattice coordinate. A corner with
+ *    no quad beyond it (that square cut by the image border, or too thin a blob) still counts when the image
+ *    around it is an X-junction; an outer L-corner of the board never is.
  * 5. Accept only an exact cols × rows lattice (a cut or different board is "not found"), order it with the
- *    colour rule below, refine every corner to sub-pixel on the full-resolution image, and check the grid is smooth.
+ *    colour rule below, refine every corner to sub-pixel on the full-resolution image (window kept inside the
+ *    image and inside the corner's four cells), and check the grid is smooth.
  *
  * Ordering rule (resolves the 180° symmetry): corner 0 is the corner whose outer diagonal square is black and the
  * board's x axis runs along `cols`. When cols + rows is even both ends look alike; then corner 0 is the one nearest
  * the image's top-left.
  */
-import { downscale, sampleBilinear, type GrayImage } from './image';
+import { downscale, type GrayImage } from './image';
+import { isXJunction, predictCorners, restoreCorner, type LatticeCorner, type Quad } from './junction';
 import { refineCorner } from './subpix';
 
 export interface DetectOptions {
@@ -29,16 +34,6 @@ export interface DetectOptions {
 
 export const defaultDetectOptions: DetectOptions = { maxWorkingSide: 1000, maxRefineHalfWindow: 11, fast: false };
 
-interface Quad {
-  /** 4 corners, x y interleaved, working-image pixels, clockwise on screen. */
-  p: Float64Array;
-  cx: number;
-  cy: number;
-  side: number;
-  /** Linked (quad index, corner index) per corner, −1 when unlinked. */
-  linkQ: Int32Array;
-  linkC: Int8Array;
-}
 
 /** Corners (x, y interleaved, full-resolution pixels, index r·cols + c) or null when the board is not found. */
 export function detectCheckerboard(img: GrayImage, cols: number, rows: number, options: Partial<DetectOptions> = {}): Float64Array | null {
@@ -46,8 +41,10 @@ export function detectCheckerboard(img: GrayImage, cols: number, rows: number, o
   const factor = Math.max(1, Math.ceil(Math.max(img.width, img.height) / o.maxWorkingSide));
   const work = downscale(img, factor);
   const w = work.width, h = work.height;
-  const integral = integralImage(work, false);
-  const integralSq = integralImage(work, true);
+  const scratch = scratchFor(w, h);
+  const { black, eroded } = scratch;
+  const integral = integralImage(work, false, scratch.integral);
+  const integralSq = integralImage(work, true, scratch.integralSq);
   const minSide = Math.min(w, h);
   const blackNeeded = expectedBlackSquares(cols, rows);
   // [window half-size, erosion radius, threshold offset in local standard deviations]
@@ -61,9 +58,6 @@ export function detectCheckerboard(img: GrayImage, cols: number, rows: number, o
     [big, 3, 0],
     [small, 2, 0.1],
   ];
-  const black = new Uint8Array(w * h);
-  const eroded = new Uint8Array(w * h);
-  const scratch: Scratch = { label: new Int32Array(w * h), stack: new Int32Array(w * h), pixels: new Int32Array(w * h), tmp: new Uint8Array(w * h) };
   for (let a = 0; a < (o.fast ? 2 : attempts.length); a++) {
     const [half, erosion, kStd] = attempts[a];
     adaptiveThreshold(work, integral, integralSq, half, kStd, black);
@@ -88,9 +82,8 @@ function expectedBlackSquares(cols: number, rows: number): number {
   return Math.floor(((cols + 1) * (rows + 1)) / 2) - 2;
 }
 
-function integralImage(img: GrayImage, squared: boolean): Float64Array {
+function integralImage(img: GrayImage, squared: boolean, s: Float64Array): Float64Array {
   const w = img.width, h = img.height, W = w + 1;
-  const s = new Float64Array(W * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
     for (let x = 0; x < w; x++) {
@@ -139,8 +132,28 @@ function erode(src: Uint8Array, w: number, h: number, r: number, out: Uint8Array
   }
 }
 
-/** Per-image scratch buffers, reused by every threshold/erosion attempt (fewer large allocations per frame). */
-interface Scratch { label: Int32Array; stack: Int32Array; pixels: Int32Array; tmp: Uint8Array }
+/**
+ * Working buffers, reused by every attempt and by the next frame of the same size: a live camera would otherwise
+ * allocate several megabytes per frame, and the browser's garbage collector showed up in the frame time.
+ */
+interface Scratch {
+  w: number; h: number;
+  label: Int32Array; stack: Int32Array; pixels: Int32Array; tmp: Uint8Array; black: Uint8Array; eroded: Uint8Array;
+  integral: Float64Array; integralSq: Float64Array;
+}
+let scratchCache: Scratch | null = null;
+
+function scratchFor(w: number, h: number): Scratch {
+  if (scratchCache?.w !== w || scratchCache.h !== h) {
+    const n = w * h, m = (w + 1) * (h + 1);
+    scratchCache = {
+      w, h, label: new Int32Array(n), stack: new Int32Array(n), pixels: new Int32Array(n),
+      tmp: new Uint8Array(n), black: new Uint8Array(n), eroded: new Uint8Array(n),
+      integral: new Float64Array(m), integralSq: new Float64Array(m),
+    };
+  }
+  return scratchCache;
+}
 
 function findQuads(mask: Uint8Array, w: number, h: number, erosion: number, scratch: Scratch): Quad[] {
   const { label, stack, pixels } = scratch;
@@ -344,8 +357,8 @@ function labelLattice(img: GrayImage, factor: number, quads: Quad[], cols: numbe
     // Inner corners: linked quad corners (two black squares meet), keyed by lattice position. Unlinked corners
     // count too when the image shows an X-junction there (the diagonal square exists but was not a clean quad,
     // e.g. cut by the image border); an L-corner at the board's outer edge never does.
-    const sums = new Map<string, [number, number, number, number, number]>();
-    const loose = new Map<string, [number, number, number, number, number]>();
+    const sums = new Map<string, LatticeCorner>();
+    const loose = new Map<string, LatticeCorner>();
     for (const a of members) {
       const q = quads[a];
       for (let k = 0; k < 4; k++) {
@@ -368,86 +381,29 @@ function labelLattice(img: GrayImage, factor: number, quads: Quad[], cols: numbe
       j0 = Math.min(j0, s[4]); j1 = Math.max(j1, s[4]);
     }
     // Every cols × rows window (either orientation) that holds all linked corners and is filled by linked or
-    // X-junction corners; exactly one must exist.
-    const windows: Array<[number, number, number, number]> = [];
+    // X-junction corners, or by a few corners predicted from the grid and confirmed as X-junctions in the image
+    // (both squares at such a corner cut by the image border); exactly one window must exist.
+    const windows: Array<[number, number, number, number, Map<string, LatticeCorner>]> = [];
     for (const [A, B] of cols === rows ? [[cols, rows]] : [[cols, rows], [rows, cols]]) {
       if (i1 - i0 + 1 > A || j1 - j0 + 1 > B) continue;
       for (let wi = i1 - A + 1; wi <= i0; wi++)
         for (let wj = j1 - B + 1; wj <= j0; wj++) {
-          let full = true;
-          for (let i = wi; i < wi + A && full; i++) for (let j = wj; j < wj + B && full; j++) if (!sums.has(`${i},${j}`) && !loose.has(`${i},${j}`)) full = false;
-          if (full) windows.push([wi, wj, A, B]);
+          const missing: Array<[number, number]> = [];
+          for (let i = wi; i < wi + A && missing.length <= Math.max(A, B); i++)
+            for (let j = wj; j < wj + B; j++) if (!sums.has(`${i},${j}`) && !loose.has(`${i},${j}`)) missing.push([i, j]);
+          if (missing.length > Math.max(A, B)) continue;
+          const filled = missing.length ? predictCorners(img, factor, missing, sums, loose) : new Map<string, LatticeCorner>();
+          if (filled) windows.push([wi, wj, A, B, filled]);
         }
     }
     if (windows.length === 0) continue;
     if (windows.length > 1 || result) return null; // ambiguous: a larger or second board
-    const [wi, wj, A, B] = windows[0];
+    const [wi, wj, A, B, filled] = windows[0];
     for (const [key, v] of loose) if (!sums.has(key)) sums.set(key, v);
+    for (const [key, v] of filled) sums.set(key, v);
     result = orderCorners(sums, wi, wj, A, B, cols, rows);
   }
   return result;
-}
-
-/**
- * Where an unlinked quad corner was before erosion and thresholding shrank the blob: moved outward along its
- * bisector by (erosion + ½) / sin(θ/2) for interior angle θ. A linked corner needs none (the two quads shrink in
- * opposite directions and their mean stays put), but a lone acute corner of a foreshortened square starts
- * several pixels short, beyond what the sub-pixel step may move.
- */
-function restoreCorner(q: Quad, k: number, erosion: number): [number, number] {
-  const p = q.p;
-  const cx = p[2 * k], cy = p[2 * k + 1];
-  const a = ((k + 3) % 4) * 2, b = ((k + 1) % 4) * 2;
-  const ax = p[a] - cx, ay = p[a + 1] - cy, bx = p[b] - cx, by = p[b + 1] - cy;
-  const la = Math.hypot(ax, ay), lb = Math.hypot(bx, by);
-  if (!(la > 0 && lb > 0)) return [cx, cy];
-  const ux = ax / la + bx / lb, uy = ay / la + by / lb;
-  const lu = Math.hypot(ux, uy);
-  const cos = Math.max(-1, Math.min(1, (ax * bx + ay * by) / (la * lb)));
-  const sinHalf = Math.sqrt((1 - cos) / 2);
-  if (!(lu > 1e-9) || sinHalf < 0.2) return [cx, cy];
-  const d = (erosion + 0.5) / sinHalf;
-  return [cx - (d * ux) / lu, cy - (d * uy) / lu];
-}
-
-/**
- * Is quad corner k an X-junction: the square diagonally beyond it as dark as the quad, the two beside it light?
- * Sampled on the full-resolution image along the corner's four quadrant bisectors, at a radius that shrinks so
- * every sample stays inside the image: an inner corner next to an outer square cut by the image border still
- * counts, while an outer L-corner (white margin beyond) never does.
- */
-function isXJunction(img: GrayImage, factor: number, q: Quad, k: number): boolean {
-  const p = q.p;
-  const toFull = (v: number) => v * factor + (factor - 1) / 2;
-  const cx = toFull(p[2 * k]), cy = toFull(p[2 * k + 1]);
-  const a = ((k + 3) % 4) * 2, b = ((k + 1) % 4) * 2;
-  const unit = (x: number, y: number): [number, number] => {
-    const n = Math.hypot(x, y) || 1;
-    return [x / n, y / n];
-  };
-  const ea = unit(toFull(p[a]) - cx, toFull(p[a + 1]) - cy);
-  const eb = unit(toFull(p[b]) - cx, toFull(p[b + 1]) - cy);
-  // Directions into the quad, diagonally away from it, and into the two neighbouring (white) squares.
-  const dirs = [unit(ea[0] + eb[0], ea[1] + eb[1]), unit(-ea[0] - eb[0], -ea[1] - eb[1]), unit(eb[0] - ea[0], eb[1] - ea[1]), unit(ea[0] - eb[0], ea[1] - eb[1])];
-  const side = q.side * factor;
-  let rho = 0.6 * side;
-  for (const [dx, dy] of dirs) {
-    if (dx < 0) rho = Math.min(rho, (cx - 1) / -dx);
-    if (dx > 0) rho = Math.min(rho, (img.width - 2 - cx) / dx);
-    if (dy < 0) rho = Math.min(rho, (cy - 1) / -dy);
-    if (dy > 0) rho = Math.min(rho, (img.height - 2 - cy) / dy);
-  }
-  // Too close to the border to see the quadrants apart from the corner's own blur.
-  if (!(rho >= Math.max(5, 0.1 * side))) return false;
-  // Profiles along each bisector; the diagonal square may be much narrower than this quad under perspective, so
-  // its darkest sample counts, and each neighbour's lightest.
-  const profile = ([dx, dy]: [number, number]) => [0.3, 0.45, 0.6, 0.8, 1].map((f) => sampleBilinear(img, cx + f * rho * dx, cy + f * rho * dy));
-  const inner = profile(dirs[0]);
-  const dark = inner.reduce((s, v) => s + v, 0) / inner.length;
-  const diag = Math.min(...profile(dirs[1]));
-  const light = Math.min(Math.max(...profile(dirs[2])), Math.max(...profile(dirs[3])));
-  if (light - dark < 20) return false;
-  return diag < dark + 0.35 * (light - dark);
 }
 
 function orderCorners(

@@ -36,27 +36,43 @@ describe('checkerboard detector robustness', () => {
   });
 
   it('finds a board whose outer squares are cut by the image border while every inner corner is inside', () => {
-    // Big squares with the first corner column ~11 px from the left edge: the squares beyond it are cut off, so
-    // those corners are X-junctions only the image around them can confirm.
+    // Big squares with the first corner column 11–17 px from the left edge: the squares beyond it are cut off, so
+    // those corners are X-junctions only the image around them can confirm; in the second pose one corner has
+    // both its black squares cut, so no quad gives it at all and it is predicted from the grid.
     const big = { cols: 7, rows: 5, squareMm: 60 };
     const near = lookAtCamera({ name: 'n', width: 640, height: 480, hfovDeg: 60, eye: [0, 1, 0.8], target: [0, 1, 0], dist: [-0.15, 0.03, 0, 0, 0] });
-    const pose = heldBoardPose(big, [-0.25, 1, 0], -0.2, 0.2, 0.1);
-    const truth = projectBoardCorners(near, big, pose, (c, p) => projectPoints(c, p));
-    // The squares left of corner column 0 reach past the image border.
-    const s = big.squareMm / 1000;
-    const outer = new Float64Array(3 * big.rows);
-    for (let r = 0; r < big.rows; r++)
-      for (let i = 0; i < 3; i++) outer[3 * r + i] = pose.R[i * 3] * -s + pose.R[i * 3 + 1] * r * s + pose.t[i];
-    const outerUv = projectPoints(near, outer);
-    expect(Math.min(...Array.from({ length: big.rows }, (_, r) => outerUv[2 * r]))).toBeLessThan(0);
-    const minX = Math.min(...Array.from({ length: truth.length / 2 }, (_, k) => truth[2 * k]));
-    expect(minX).toBeGreaterThan(5);
-    expect(minX).toBeLessThan(20);
-    const found = detectCheckerboard(renderBoard(near, big, pose), big.cols, big.rows);
-    expect(found).not.toBeNull();
-    let worst = 0;
-    for (let k = 0; k < truth.length; k++) worst = Math.max(worst, Math.abs(found![k] - truth[k]));
-    expect(worst).toBeLessThan(0.3);
+    for (const [x, spin] of [[-0.25, 0.1], [-0.22, 0.5]]) {
+      const pose = heldBoardPose(big, [x, 1, 0], -0.2, 0.2, spin);
+      const truth = projectBoardCorners(near, big, pose, (c, p) => projectPoints(c, p));
+      // The squares left of corner column 0 reach past the image border.
+      const s = big.squareMm / 1000;
+      const outer = new Float64Array(3 * big.rows);
+      for (let r = 0; r < big.rows; r++)
+        for (let i = 0; i < 3; i++) outer[3 * r + i] = pose.R[i * 3] * -s + pose.R[i * 3 + 1] * r * s + pose.t[i];
+      const outerUv = projectPoints(near, outer);
+      expect(Math.min(...Array.from({ length: big.rows }, (_, r) => outerUv[2 * r]))).toBeLessThan(0);
+      const minX = Math.min(...Array.from({ length: truth.length / 2 }, (_, k) => truth[2 * k]));
+      expect(minX).toBeGreaterThan(5);
+      expect(minX).toBeLessThan(20);
+      const found = detectCheckerboard(renderBoard(near, big, pose), big.cols, big.rows);
+      expect(found, `pose x ${x}, spin ${spin}`).not.toBeNull();
+      let worst = 0;
+      for (let k = 0; k < truth.length; k++) worst = Math.max(worst, Math.abs(found![k] - truth[k]));
+      expect(worst).toBeLessThan(0.3);
+    }
+  });
+
+  it('finds boards tilted 60° away, squares foreshortened to a few pixels, with sub-pixel corners', () => {
+    for (const dirDeg of [30, 60]) {
+      const tilt = Math.PI / 3, dir = (dirDeg * Math.PI) / 180;
+      const pose = heldBoardPose(board, [0, 1, 0], tilt * Math.cos(dir), tilt * Math.sin(dir), 0.8);
+      const found = detectCheckerboard(renderBoard(cam, board, pose, { blurSigma: 0.8 }), board.cols, board.rows);
+      expect(found, `tilt direction ${dirDeg}°`).not.toBeNull();
+      const truth = truthOf(pose);
+      let worst = 0;
+      for (let k = 0; k < truth.length; k++) worst = Math.max(worst, Math.abs(found![k] - truth[k]));
+      expect(worst).toBeLessThan(0.3);
+    }
   });
 
   it('says "not found" on an image without a board', () => {
