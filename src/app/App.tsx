@@ -1,14 +1,14 @@
-import { CameraPanel } from './CameraPanel';
-import { ViewerPanel } from './ViewerPanel';
-import { StatusBar } from './StatusBar';
 import { useEffect, useState } from 'react';
 import { CalibrationWizard } from './CalibrationWizard';
+import { CameraPanel } from './CameraPanel';
+import { StatusBar } from './StatusBar';
+import { ViewerPanel } from './ViewerPanel';
 import { SidePanel } from './SidePanel';
 import { SimTiles } from './SimTiles';
 import { pipeline } from './pipeline';
 import { simulation } from './SimulationSource';
 
-/** The app's shell: camera tiles on the left, the 3D view in the middle, the status bar at the bottom. */
+/** The app's shell: sources and camera tiles on the left, the 3D view in the middle, panels on the right. */
 export function App() {
   const [calibrating, setCalibrating] = useState(false);
   // Fusion always runs; the simulation is the default source until a camera or a replay takes over.
