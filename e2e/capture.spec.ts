@@ -135,3 +135,32 @@ test('a take file replays at its own rate with its skeletons on every tile', asy
   }
   expect(errors).toEqual([]);
 });
+
+test('four video files step in lockstep with a skeleton in every view', async ({ page }) => {
+  test.skip(!videosAvailable(), 'the shared Pose2Sim videos are not beside the repository');
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('/');
+  await page.getByTestId('source-videos').check();
+  await page.getByTestId('video-files').setInputFiles([1, 2, 3, 4].map((i) => join(POSE2SIM_VIDEOS, `cam0${i}.mp4`)));
+  await page.getByTestId('start-videos').click();
+  const progress = page.getByTestId('video-progress');
+  await expect(progress).toBeVisible({ timeout: 60_000 });
+  // Step well into the recording, then look at what every tile saw.
+  await expect
+    .poll(async () => Number(await progress.getAttribute('data-frame')), { timeout: 180_000, intervals: [1000] })
+    .toBeGreaterThanOrEqual(20);
+  const count = Number(await progress.getAttribute('data-count'));
+  expect(count).toBeGreaterThanOrEqual(95); // 100 frames at 60 fps; the decoder may report one or two fewer
+  await page.getByTestId('stop-capture').click();
+  const processed = await Promise.all([0, 1, 2, 3].map(async (i) => (await tile(page, i)).processed()));
+  const detected = await Promise.all([0, 1, 2, 3].map(async (i) => (await tile(page, i)).detected()));
+  for (let i = 0; i < 4; i++) {
+    expect(processed[i]).toBeGreaterThanOrEqual(20);
+    // Lockstep: every view went through the same frame sets.
+    expect(Math.abs(processed[i] - processed[0])).toBeLessThanOrEqual(1);
+    expect(detected[i]).toBeGreaterThanOrEqual(0.9 * processed[i]);
+  }
+  expect(errors).toEqual([]);
+});
