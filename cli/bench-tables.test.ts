@@ -1,5 +1,5 @@
+import { runCli } from './lib/run-cli';
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +30,8 @@ function benchTake(nCams: number, meta: Record<string, unknown> | undefined, see
   return { format: 'multiview-take', version: 1, fps: 30, keypoints2d: 'coco17', cameras: cams.map(cameraToJSON), frames, ...(meta ? { meta } : {}) };
 }
 
-function run(args: string[]): { out: string; code: number } {
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'cli/bench-tables.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { out, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; status: number };
-    return { out: err.stdout + err.stderr, code: err.status };
-  }
+function run(args: string[]) {
+  return runCli('cli/bench-tables.ts', args);
 }
 
 interface Row { table: string; label: string; frames: string; views: number; subsets: number; byMethod: Record<string, { meanMm: number; frames: number }> }

@@ -7,6 +7,7 @@
  * Takes are grouped by their meta (condition, rig), never by file name. Every method of src/eval/methods.ts is
  * run unless --methods says otherwise; one that cannot load (e.g. the lifter without weights) is skipped and named.
  */
+import { parsePositiveIntList } from './lib/args';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,12 +18,6 @@ import { benchRows, formatMarkdown, withSameJoints, type BenchTake } from './lib
 
 const usage =
   'usage: npm run bench:tables -- [takes dir] [--methods dlt,robust,lifter] [--lifter lifter] [--baseline robust] [--views 2,3,4,6,8] [--max-subsets 4] [--stride 1] [--json raw.json] [--out tables.md]';
-
-function intList(s: string, flag: string): number[] {
-  const out = s.split(',').map((x) => Number(x.trim()));
-  if (out.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${flag}: expected positive integers, got "${s}"`);
-  return out;
-}
 
 async function loadMethods(ids: readonly string[], explicit: boolean): Promise<{ methods: FusionMethod[]; unavailable: Record<string, string> }> {
   const methods: FusionMethod[] = [];
@@ -79,9 +74,9 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new Error('give at most one takes folder');
   const dir = positionals[0] ?? 'bench-out/takes';
   const opts = {
-    rigViews: intList(values.views!, '--views'),
-    maxSubsets: intList(values['max-subsets']!, '--max-subsets')[0],
-    stride: intList(values.stride!, '--stride')[0],
+    rigViews: parsePositiveIntList(values.views!, '--views'),
+    maxSubsets: parsePositiveIntList(values['max-subsets']!, '--max-subsets')[0],
+    stride: parsePositiveIntList(values.stride!, '--stride')[0],
   };
   const takes = readTakes(dir);
   const ids = values.methods ? values.methods.split(',').map((s) => s.trim()).filter(Boolean) : [...KNOWN_METHOD_IDS];

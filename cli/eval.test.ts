@@ -1,5 +1,5 @@
+import { runCli } from './lib/run-cli';
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,14 +28,9 @@ function knownTake() {
   return { format: 'multiview-take', version: 1, fps: 30, keypoints2d: 'coco17', cameras: cams.map(cameraToJSON), frames };
 }
 
-function runEval(args: string[]): { stdout: string; code: number } {
-  try {
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'cli/eval.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { stdout, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; status: number };
-    return { stdout: err.stdout + err.stderr, code: err.status };
-  }
+function runEval(args: string[]) {
+  const r = runCli('cli/eval.ts', args);
+  return { stdout: r.out, code: r.code };
 }
 
 describe('npm run eval', () => {

@@ -9,15 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseTake, TakeError } from '../src/take/take';
 import { evaluateTake, formatTable, type EvalRow } from '../src/eval/evaluate';
+import { parsePositiveIntList } from './lib/args';
 import { ALL_METHOD_IDS, createMethods, KNOWN_METHOD_IDS } from '../src/eval/methods';
 
 const usage = `usage: npm run eval -- <take.json> [more takes] [--views 2,3,4] [--methods ${ALL_METHOD_IDS.join(',')}] (known: ${KNOWN_METHOD_IDS.join(', ')}) [--max-subsets 10] [--json out.json]`;
-
-function parseIntList(s: string, flag: string): number[] {
-  const out = s.split(',').map((x) => Number(x.trim()));
-  if (out.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${flag}: expected a comma-separated list of positive integers, got "${s}"`);
-  return out;
-}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,8 +30,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return values.help ? 0 : 2;
   }
-  const viewCounts = values.views ? parseIntList(values.views, '--views') : undefined;
-  const maxSubsets = parseIntList(values['max-subsets']!, '--max-subsets')[0];
+  const viewCounts = values.views ? parsePositiveIntList(values.views, '--views') : undefined;
+  const maxSubsets = parsePositiveIntList(values['max-subsets']!, '--max-subsets')[0];
   // Methods named with --methods must load; the default list goes on without an optional one that cannot.
   const methods = await createMethods(values.methods ? values.methods.split(',').map((s) => s.trim()) : undefined, {
     onUnavailable: values.methods ? undefined : (id, why) => console.log(`note: ${id} is not evaluated (${why})`),

@@ -1,5 +1,5 @@
+import { runCli } from './lib/run-cli';
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +10,8 @@ import { TriangulationMethod } from '../src/triangulation/methods';
 
 const FIX = 'cli/__fixtures__/openpose';
 
-function run(args: string[]): { out: string; code: number } {
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'cli/import-openpose.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { out, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; status: number };
-    return { out: err.stdout + err.stderr, code: err.status };
-  }
+function run(args: string[]) {
+  return runCli('cli/import-openpose.ts', args);
 }
 
 /**
