@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / 'tests'))
 
-from lifter_tiny_rig import tiny_scene  # noqa: E402
+from lifter_tiny_rig import look_at, tiny_scene  # noqa: E402
 
 from parallax_train import camera  # noqa: E402
 from parallax_train.export import export  # noqa: E402
@@ -29,8 +29,16 @@ OUT = HERE.parent / 'src' / 'lifter' / '__fixtures__'
 
 def main() -> None:
     rng = np.random.default_rng(1234)
-    B, V = 6, 4
+    B, V = 7, 4
     s = tiny_scene(rng, B, V, noise_px=2.0, missing=0.1)
+    # Frame set 6: a ring of four cameras all rolled 50° the same way, so "up" comes from the mean image-up axis
+    # (features.py, UP_MAX_DEV_DEG).
+    a = np.deg2rad(50.0)
+    Rz = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1.0]])
+    for v in range(V):
+        eye = 3.5 * np.array([np.cos(v * np.pi / 2), 0.0, np.sin(v * np.pi / 2)]) + [0, 1.7, 0]
+        R, t = look_at(eye, [0.0, 1.0, 0.0])
+        s['R'][6, v], s['t'][6, v] = Rz @ R, Rz @ t
     # Webcam-like lens distortion and an off-centre principal point, re-projected through the one camera model.
     dist = np.zeros((B, V, 5))
     dist[..., 0] = rng.uniform(-0.25, 0.1, (B, V))
@@ -59,6 +67,8 @@ def main() -> None:
     export(model, OUT, dict(data='parity fixture: random weights', steps=0, seed=7), stem='parity-')
 
     f = compute_features(kp, K, dist, s['R'], s['t'], vm)
+    mean_up = -s['R'][6, :, 1, :].sum(0)
+    assert np.allclose(f.frame[6, 2], mean_up / np.linalg.norm(mean_up)), 'frame set 6 should take the mean image-up'
     t32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32))  # noqa: E731
     with torch.no_grad():
         pose, log_err = model(t32(f.tokens), t32(f.mask), t32(f.base))

@@ -20,7 +20,7 @@ from parallax_train.model import LifterConfig  # noqa: E402
 from parallax_train.train import TrainConfig, load_checkpoint, train  # noqa: E402
 
 
-def synthetic_batches():
+def synthetic_batches(p_unlevel=0.0, p_inconsistent=0.0, p_precise=0.0):
     from parallax_train.bank import load_bank
     from parallax_train.noise import NoiseModel
     from parallax_train.synth import sample_batch
@@ -31,7 +31,8 @@ def synthetic_batches():
     def batch_fn(rng, batch_size, n_views_min, n_views_max, split):
         if split not in banks:
             banks[split] = load_bank(split)
-        return sample_batch(rng, banks[split], batch_size, n_views_min, n_views_max, noise=noise)
+        hard = dict(p_unlevel=p_unlevel, p_inconsistent=p_inconsistent, p_precise=p_precise) if split == 'train' else {}
+        return sample_batch(rng, banks[split], batch_size, n_views_min, n_views_max, noise=noise, **hard)
 
     return batch_fn
 
@@ -67,6 +68,12 @@ def main() -> None:
     ap.add_argument('--dim', type=int, default=LifterConfig.dim)
     ap.add_argument('--val-every', type=int, default=TrainConfig.val_every)
     ap.add_argument('--out', default=str(HERE / 'cache' / 'lifter.pt'))
+    ap.add_argument('--p-unlevel', type=float, default=TrainConfig.p_unlevel,
+                    help='fraction of training rigs whose cameras all roll the same way by 10-45 degrees')
+    ap.add_argument('--p-inconsistent', type=float, default=TrainConfig.p_inconsistent,
+                    help='fraction of training samples whose views each see another body (error heads only)')
+    ap.add_argument('--p-precise', type=float, default=TrainConfig.p_precise,
+                    help='fraction of training samples from a detector 2-10 times more precise than the noise model')
     ap.add_argument('--init', metavar='CKPT', default='', help='start from this checkpoint\'s weights (same architecture)')
     ap.add_argument('--export', metavar='CKPT', help='export a checkpoint to public/models/lifter and exit')
     ap.add_argument('--export-dir', default=str(HERE.parent / 'public' / 'models' / 'lifter'))
@@ -81,9 +88,10 @@ def main() -> None:
         mc = LifterConfig(**prev['config'])
         init_steps = prev['step'] + prev['train_config'].get('init_steps', 0)
     cfg = TrainConfig(seed=a.seed, steps=a.steps, batch_size=a.batch, lr=a.lr, max_minutes=a.minutes,
-                      val_every=a.val_every, out=a.out, model=mc, init=a.init, init_steps=init_steps)
+                      val_every=a.val_every, out=a.out, model=mc, init=a.init, init_steps=init_steps,
+                      p_unlevel=a.p_unlevel, p_inconsistent=a.p_inconsistent, p_precise=a.p_precise)
     print(f'config: {cfg}', flush=True)
-    train(cfg, synthetic_batches(), log=lambda s: print(s, flush=True))
+    train(cfg, synthetic_batches(cfg.p_unlevel, cfg.p_inconsistent, cfg.p_precise), log=lambda s: print(s, flush=True))
 
 
 if __name__ == '__main__':

@@ -23,6 +23,7 @@ export const FEATURE_CONSTANTS = {
   min_condition: 1e-3,
   up_prior: 0.05,
   up_spread: 0.02,
+  up_max_dev_deg: 60,
 } as const;
 const C_ = FEATURE_CONSTANTS;
 const J = NUM_JOINTS;
@@ -229,6 +230,12 @@ export function frameFeatures(cameras: readonly Camera[], views: FrameViews): Fr
     up = [e2.vectors[0], e2.vectors[3], e2.vectors[6]];
   }
   if (up[0] * meanUp[0] + up[1] * meanUp[1] + up[2] * meanUp[2] < 0) up = up.map((x) => -x);
+  // Cameras far from level (all rolled a lot, the same way) can put that answer up to 90° off; the mean image-up
+  // axis is then the better guess.
+  const mu = Math.hypot(meanUp[0], meanUp[1], meanUp[2]);
+  if (mu > 1e-9 && (up[0] * meanUp[0] + up[1] * meanUp[1] + up[2] * meanUp[2]) / mu < Math.cos((C_.up_max_dev_deg * Math.PI) / 180)) {
+    up = [meanUp[0] / mu, meanUp[1] / mu, meanUp[2] / mu];
+  }
   const Rf = cameras[first].R;
   let fwd = [A[0] - centres[3 * first], A[1] - centres[3 * first + 1], A[2] - centres[3 * first + 2]];
   const orth = (x: number[]) => {

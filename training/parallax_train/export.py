@@ -23,7 +23,8 @@ VERSION = 1
 def feature_constants() -> dict:
     return dict(n_features=F.N_FEATURES, torso=list(F.TORSO), anchor_iters=F.ANCHOR_ITERS,
                 anchor_cauchy_m=F.ANCHOR_CAUCHY_M, tri_iters=F.TRI_ITERS, tri_cauchy_m=F.TRI_CAUCHY_M,
-                min_condition=F.MIN_CONDITION, up_prior=F.UP_PRIOR, up_spread=F.UP_SPREAD)
+                min_condition=F.MIN_CONDITION, up_prior=F.UP_PRIOR, up_spread=F.UP_SPREAD,
+                up_max_dev_deg=F.UP_MAX_DEV_DEG)
 
 
 def export(model: Lifter, out_dir: str | Path, provenance: dict, stem: str = '') -> dict:

@@ -30,6 +30,9 @@ MIN_CONDITION = 1e-3
 UP_PRIOR = 0.05
 # Right axes spread enough (second eigenvalue / views) to fix up on their own.
 UP_SPREAD = 0.02
+# When the right axes' answer is further than this from the mean image-up axis, the cameras are not level (all
+# rolled a lot, the same way) and that answer can be off by up to 90°; the mean image-up axis is used instead.
+UP_MAX_DEV_DEG = 60.0
 
 
 @dataclass
@@ -149,6 +152,10 @@ def compute_features(kp2d, K, dist, R, t, view_mask) -> Features:
     up = np.where(spread[:, None], vecs[:, :, 0], vecs_p[:, :, 0])
     mean_up = -np.einsum('bv,bvi->bi', vu, yr)
     up = up * np.where(np.sum(up * mean_up, -1) < 0, -1.0, 1.0)[:, None]
+    mu_n = np.linalg.norm(mean_up, axis=-1, keepdims=True)
+    mean_dir = mean_up / np.maximum(mu_n, 1e-12)
+    unlevel = (np.sum(up * mean_dir, -1) < np.cos(np.deg2rad(UP_MAX_DEV_DEG))) & (mu_n[:, 0] > 1e-9)
+    up = np.where(unlevel[:, None], mean_dir, up)
     fwd = A - C[bi, first]
     fwd = fwd - np.sum(fwd * up, -1, keepdims=True) * up
     fwd_alt = R[bi, first, 2, :] - np.sum(R[bi, first, 2, :] * up, -1, keepdims=True) * up

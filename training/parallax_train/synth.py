@@ -62,8 +62,12 @@ def _distortion(rng, shape, K, width, height):
     return d
 
 
-def sample_rigs(rng, n, n_views_min=2, n_views_max=8, kinds=None):
+def sample_rigs(rng, n, n_views_min=2, n_views_max=8, kinds=None, p_unlevel=0.0):
     """n random rigs of n_views_min..n_views_max cameras, padded to n_views_max with view_mask.
+
+    Cameras roll N(0, 2°) about their optical axes; a fraction p_unlevel of rigs are not level: every camera rolled
+    the same way by U(10°, 45°) (± 4° each), as when all are clamped to a sloping shelf or hand-mounted. Their rig-up
+    estimate (features.py) is then tilted, and the lifter and its error heads must learn what that looks like.
 
     Returns dict: K (B,V,3,3), dist (B,V,5), R (B,V,3,3), t (B,V,3), width/height (B,V), view_mask (B,V) bool,
     up (B,3) gravity up (world), floor (B,3) a floor point under the volume centre, radius (B,) body placement
@@ -112,6 +116,10 @@ def sample_rigs(rng, n, n_views_min=2, n_views_max=8, kinds=None):
     target = np.stack([rng.normal(0, 0.2, (B, V)), rng.uniform(0.7, 1.2, (B, V)), rng.normal(0, 0.2, (B, V))], -1)
     R, t = cam.look_at(eye, target)
     roll = rng.normal(0, np.deg2rad(2.0), (B, V))
+    if p_unlevel > 0:  # (no draws otherwise, so level-only batches stay the same for a seed)
+        unlevel = rng.random(B) < p_unlevel
+        common = np.deg2rad(rng.uniform(10, 45, B)) * rng.choice([-1.0, 1.0], B)
+        roll = np.where(unlevel[:, None], common[:, None] + rng.normal(0, np.deg2rad(4.0), (B, V)), roll)
     R = _rotz(roll) @ R
     t = np.einsum("bvij,bvj->bvi", R, -eye)
     radius = np.clip(0.35 * np.min(np.where(view_mask, d, np.inf), 1), 0.2, 1.0)
@@ -178,19 +186,25 @@ def world_transforms(rng, n, p=0.5, offset=5.0):
 
 
 def sample_batch(rng, bank, batch_size, n_views_min=2, n_views_max=8, noise: NoiseModel | None = None, rigs=None,
-                 augment=True, world_p=0.5, poses=None):
+                 augment=True, world_p=0.5, poses=None, p_unlevel=0.0, p_inconsistent=0.0,
+                 p_precise=0.0):
     """One batch of synthetic multi-view samples.
 
     bank: (N,17,3) y-up poses (load_bank). rigs: from sample_rigs / rig_from_cameras (B=1 is broadcast), or None for
     random rigs. noise: NoiseModel, or None for exact projections (score 1). poses: optional (B,17,3) to use instead
-    of drawing from the bank (e.g. consecutive frames for a take).
+    of drawing from the bank (e.g. consecutive frames for a take). p_unlevel: see sample_rigs. p_inconsistent: the
+    fraction of samples whose views do not agree: every view but the first sees another body of the batch (its own
+    pose and place), as when calibration and detections come from different sessions or each view tracks someone
+    else. Their gt3d is the first view's body; such a sample has no right answer, only an error for the heads to learn.
+    p_precise: the fraction of samples from a more precise detector than the noise model's (all spreads × U(0.1,
+    0.5)), so that the lifter does not learn to expect MoveNet-sized errors everywhere.
     Returns kp2d (B,V,17,3) float32 [x, y, score] in distorted pixels (score 0 = missing, x = y = 0), gt3d (B,17,3)
     float32 world metres, K, dist, R, t (float32), width, height (int32), view_mask (B,V) bool, up (B,3) gravity-up
-    in the sample's world frame.
+    in the sample's world frame, inconsistent (B,) bool.
     """
     B = batch_size
     if rigs is None:
-        rigs = sample_rigs(rng, B, n_views_min, n_views_max)
+        rigs = sample_rigs(rng, B, n_views_min, n_views_max, p_unlevel=p_unlevel)
         world = world_transforms(rng, B, world_p)
     else:
         nb = rigs["K"].shape[0]
@@ -209,23 +223,35 @@ def sample_batch(rng, bank, batch_size, n_views_min=2, n_views_max=8, noise: Noi
         shift = np.zeros((B, 3))
     body = np.einsum("bij,bnj->bni", _roty(heading), np.asarray(poses, float)) + shift[:, None]
     Q = _frame_from_up(rigs["up"])
-    gt = np.einsum("bij,bnj->bni", Q, body) + rigs["floor"][:, None]
-    up = rigs["up"]
     M, c = world
+
+    def to_world(x):  # (B,17,3) bodies in each sample's rig frame → that sample's world
+        return np.einsum("bij,bnj->bni", M, np.einsum("bij,bnj->bni", Q, x) + rigs["floor"][:, None]) + c[:, None]
+
+    gt = to_world(body)
+    up = np.einsum("bij,bj->bi", M, rigs["up"])
     R, t = cam.transform_camera_world(rigs["R"], rigs["t"], M[:, None], c[:, None])
-    gt = np.einsum("bij,bnj->bni", M, gt) + c[:, None]
-    up = np.einsum("bij,bj->bi", M, up)
-    det_pts = gt
-    if noise is not None:
-        det_pts = gt + noise.definition_offsets(rng, gt, up)
+    offsets = noise.definition_offsets(rng, gt, up) if noise is not None else np.zeros_like(gt)
     V = R.shape[1]
-    pts = np.broadcast_to(det_pts[:, None], (B, V, 17, 3))
+    seen = np.broadcast_to(gt[:, None], (B, V, 17, 3))  # the body each view sees
+    inconsistent = rng.random(B) < p_inconsistent if p_inconsistent > 0 else np.zeros(B, bool)
+    if inconsistent.any():
+        seen = seen.copy()
+        for v in range(1, V):
+            other = np.where(inconsistent, rng.permutation(B), np.arange(B))
+            seen[:, v] = to_world(body[other])  # another sample's body and place, in this sample's rig
+    pts = seen + offsets[:, None]
     uv, depth = cam.project_with_depth(rigs["K"], rigs["dist"], R, t, pts)
     visible = (depth > 0.05) & rigs["view_mask"][..., None]
     if noise is not None:
-        clean_uv, _ = cam.project_with_depth(rigs["K"], rigs["dist"], R, t, np.broadcast_to(gt[:, None], pts.shape))
+        clean_uv, _ = cam.project_with_depth(rigs["K"], rigs["dist"], R, t, seen)
         diag = box_diag(clean_uv, visible)
-        kp2d = noise.apply(rng, uv, visible, rigs["width"], rigs["height"], rigs["view_mask"], diag=diag)
+        vs = None
+        if p_precise > 0:
+            vs = np.exp(noise.params.get("view_sigma_logsd", 0.0) * rng.standard_normal((B, V)))
+            vs *= np.where(rng.random(B) < p_precise, rng.uniform(0.1, 0.5, B), 1.0)[:, None]
+        kp2d = noise.apply(rng, uv, visible, rigs["width"], rigs["height"], rigs["view_mask"], diag=diag,
+                           view_scale=vs)
     else:
         kp2d = finalize(rng, uv, np.ones(visible.shape), visible, rigs["width"], rigs["height"], rigs["view_mask"],
                         {"miss": 1.0, "score": [0.0, 0.0]})
@@ -234,4 +260,5 @@ def sample_batch(rng, bank, batch_size, n_views_min=2, n_views_max=8, noise: Noi
         "kp2d": kp2d, "gt3d": gt.astype(f32), "K": rigs["K"].astype(f32), "dist": rigs["dist"].astype(f32),
         "R": R.astype(f32), "t": t.astype(f32), "width": rigs["width"].astype(np.int32),
         "height": rigs["height"].astype(np.int32), "view_mask": rigs["view_mask"].copy(), "up": up.astype(f32),
+        "inconsistent": inconsistent,
     }

@@ -37,6 +37,11 @@ class TrainConfig:
     conf_weight: float = 5.0
     p_scores_one: float = 0.15  # detectors without confidences: every detected joint scored 1
     p_no_face: float = 0.10  # detectors without face keypoints
+    # Issue 8, for the error heads above all: rigs whose cameras all roll the same way (a tilted "up"), and samples
+    # whose views each see another body. Training batches only; validation stays on level, consistent rigs.
+    p_unlevel: float = 0.0
+    p_inconsistent: float = 0.0
+    p_precise: float = 0.0  # samples from a detector several times more precise than MoveNet
     log_every: int = 100
     val_every: int = 1000
     val_samples: int = 256
@@ -65,17 +70,19 @@ def to_tensors(feat: Features, device) -> tuple[torch.Tensor, torch.Tensor, torc
     return f32(feat.tokens), f32(feat.mask), f32(feat.base)
 
 
-def losses(model: Lifter, feat: Features, gt3d: np.ndarray, device, conf_weight: float):
+def losses(model: Lifter, feat: Features, gt3d: np.ndarray, device, conf_weight: float, inconsistent=None):
+    """inconsistent (B,) bool: samples whose views disagree. They have no right pose, so only the error heads learn
+    from them (their targets: how far the output and the starting triangulation land from the first view's body)."""
     tokens, mask, base = to_tensors(feat, device)
     gt = torch.as_tensor(feat.to_canonical(gt3d).astype(np.float32), device=device)
     ok = torch.as_tensor(feat.ok.astype(np.float32), device=device)
+    pose_ok = ok if inconsistent is None else ok * torch.as_tensor(~inconsistent, dtype=torch.float32, device=device)
     pose, log_err = model(tokens, mask, base)
     err = torch.linalg.vector_norm(pose - gt, dim=-1)  # (B,J) metres
     base_err = torch.linalg.vector_norm(base - gt, dim=-1)
-    n = torch.clamp(ok.sum(), min=1.0)
-    mpjpe = (err.mean(-1) * ok).sum() / n * 1000.0
+    mpjpe = (err.mean(-1) * pose_ok).sum() / torch.clamp(pose_ok.sum(), min=1.0) * 1000.0
     target = torch.stack([err.detach(), base_err], -1).clamp_min(1e-3).log()
-    conf = ((log_err - target).abs().mean((-1, -2)) * ok).sum() / n
+    conf = ((log_err - target).abs().mean((-1, -2)) * ok).sum() / torch.clamp(ok.sum(), min=1.0)
     return mpjpe + conf_weight * conf, mpjpe, conf, err, base_err
 
 
@@ -129,7 +136,7 @@ def train(cfg: TrainConfig, batch_fn: BatchFn, log: Callable[[str], None] = prin
         s = batch_fn(rng, cfg.batch_size, min(cfg.n_views_min, nv_max), nv_max, 'train')
         kp = augment(rng, s['kp2d'], cfg)
         feat = compute_features(kp, s['K'], s['dist'], s['R'], s['t'], s['view_mask'])
-        loss, mpjpe, conf, _, _ = losses(model, feat, s['gt3d'], device, cfg.conf_weight)
+        loss, mpjpe, conf, _, _ = losses(model, feat, s['gt3d'], device, cfg.conf_weight, s.get('inconsistent'))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

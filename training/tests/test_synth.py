@@ -157,3 +157,44 @@ def test_fit_noise_recovers_a_known_model():
         assert abs(p["joints"][n]["sigma"] / s - 1) < 1e-3 and p["joints"][n]["miss"] == 0.04
     assert p["swap_view"] == 0.02 and 0.1 < p["score"]["slope"] < 0.3
     assert fit_noise.fit_nu(1.8) == 1000.0  # Gaussian-like tails
+
+
+def test_unlevel_rigs_roll_every_camera_the_same_way():
+    rng = np.random.default_rng(11)
+    r = sample_rigs(rng, 400, p_unlevel=0.5)
+    m = r["view_mask"]
+    # roll = angle of the image x axis out of the horizontal plane (y up), signed
+    roll = np.degrees(np.arcsin(np.clip(r["R"][..., 0, 1], -1, 1)))
+    big = np.abs(roll) > 8
+    per_rig = np.array([big[b][m[b]].all() for b in range(400)])
+    assert 0.35 < per_rig.mean() < 0.6
+    same_sign = [np.all(np.sign(roll[b][m[b]]) == np.sign(roll[b][m[b]][0])) for b in np.flatnonzero(per_rig)]
+    assert np.mean(same_sign) > 0.95
+    assert np.abs(roll[m]).max() < 60
+    # level batches draw nothing extra: the same seed gives the same rigs as before the option existed
+    a, b = sample_rigs(np.random.default_rng(3), 8), sample_rigs(np.random.default_rng(3), 8, p_unlevel=0.0)
+    assert np.array_equal(a["R"], b["R"])
+
+
+def test_inconsistent_samples_show_another_body_in_every_view_but_the_first(bank):
+    rng = np.random.default_rng(12)
+    b = sample_batch(rng, bank, 300, 3, 3, noise=None, p_inconsistent=0.3)
+    inc = b["inconsistent"]
+    assert 0.2 < inc.mean() < 0.4
+    uv = cam.project(b["K"], b["dist"], b["R"], b["t"], b["gt3d"][:, None])
+    err = np.linalg.norm(b["kp2d"][..., :2] - uv, axis=-1)
+    seen = b["kp2d"][..., 2] > 0
+    med = np.array([[np.median(err[i, v][seen[i, v]]) if seen[i, v].any() else 0 for v in range(3)] for i in range(300)])
+    assert med[:, 0].max() < 1e-2  # the first view always shows gt3d
+    assert np.median(med[inc, 1:]) > 50 and med[~inc, 1:].max() < 1e-2
+
+
+def test_precise_detector_samples_have_smaller_errors(bank):
+    noise = NoiseModel.default()
+    errs = []
+    for p in (0.0, 1.0):
+        b = sample_batch(np.random.default_rng(13), bank, 300, 4, 4, noise=noise, world_p=0.0, p_precise=p)
+        uv = cam.project(b["K"], b["dist"], b["R"], b["t"], b["gt3d"][:, None])
+        e = np.linalg.norm(b["kp2d"][..., :2] - uv, axis=-1)[b["kp2d"][..., 2] > 0]
+        errs.append(np.median(e))
+    assert errs[1] < 0.6 * errs[0]
