@@ -1,16 +1,29 @@
 import { test, expect } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
-import { cameraToJSON } from '../src/geometry/camera';
+import { cameraToJSON, transformCameraWorld } from '../src/geometry/camera';
+import { rodriguesToMatrix } from '../src/geometry/rotation';
 import { COCO17_NAMES } from '../src/keypoints/coco17';
 import { projectPose, ringRig, seededRandom, standingPose } from '../src/testing/synthetic';
 
-/** A take from a detector with no face keypoints and no confidences (every detected joint scored 1.0), with truth. */
+/**
+ * A take from a detector with no face keypoints and no confidences (every detected joint scored 1.0), with truth,
+ * calibrated z-up with the origin 2 m away (as Pose2Sim's and most lab calibrations are).
+ */
 function noFaceNoScoresTake(): string {
-  const cams = ringRig(4);
+  const M = rodriguesToMatrix(Math.PI / 2, 0, 0); // y → z
+  const shift = [2, -1, 0];
+  const toWorld = (p: Float64Array) => {
+    const q = new Float64Array(p.length);
+    for (let j = 0; j < p.length / 3; j++)
+      for (let a = 0; a < 3; a++) q[3 * j + a] = M[3 * a] * p[3 * j] + M[3 * a + 1] * p[3 * j + 1] + M[3 * a + 2] * p[3 * j + 2] + shift[a];
+    return q;
+  };
+  const cams = ringRig(4).map((c) => transformCameraWorld(c, M, shift));
   const rand = seededRandom(8);
   const frames = Array.from({ length: 60 }, (_, i) => {
-    const pose = standingPose();
-    for (let j = 0; j < 17; j++) pose[3 * j] += 0.005 * i; // walking slowly sideways
+    const body = standingPose();
+    for (let j = 0; j < 17; j++) body[3 * j] += 0.005 * i; // walking slowly sideways
+    const pose = toWorld(body);
     const views = projectPose(cams, pose, 3, rand).map((v) =>
       Array.from({ length: 17 }, (_, j) => (j < 5 ? [0, 0, 0] : [v[3 * j], v[3 * j + 1], 1])),
     );
@@ -20,7 +33,7 @@ function noFaceNoScoresTake(): string {
   return JSON.stringify({ format: 'multiview-take', version: 1, fps: 30, keypoints2d: 'coco17', cameras: cams.map(cameraToJSON), frames });
 }
 
-test('a take with no face keypoints and every score 1.0 replays through both fusions with finite results', async ({ page }, info) => {
+test('a z-up take with no face keypoints and every score 1.0 replays through both fusions, finite and upright', async ({ page }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto('/');
@@ -41,5 +54,13 @@ test('a take with no face keypoints and every score 1.0 replays through both fus
     expect(mm, m).toBeLessThan(120);
   }
   await expect(page.getByTestId('lifter-fallback-count')).toHaveText(/^\d+$/);
+  // The 3D view stands the z-up world upright: shoulders above hips above ankles on screen.
+  const screenY = await page.evaluate(() => {
+    const v = (window as unknown as { __parallaxView: { projectJoint(id: string, j: number): { x: number; y: number } | null } }).__parallaxView;
+    return [5, 6, 11, 12, 15, 16].map((j) => v.projectJoint('robust', j)?.y ?? NaN);
+  });
+  const [shoulder, hip, ankle] = [0, 2, 4].map((i) => (screenY[i] + screenY[i + 1]) / 2);
+  expect(shoulder).toBeLessThan(hip - 10);
+  expect(hip).toBeLessThan(ankle - 10);
   expect(errors).toEqual([]);
 });

@@ -2,3 +2,4 @@ export * from './linalg';
 export * from './rotation';
 export * from './camera';
 export * from './lm';
+export * from './rig-up';

@@ -8,7 +8,7 @@
  * rigid motion of the world frame leaves the tokens unchanged, so the lifter's world output moves with the world.
  */
 import { cameraCenter, pixelToNormalized, type Camera } from '../geometry/camera';
-import { symmetricEigen } from '../geometry/linalg';
+import { RIG_UP, rigUp } from '../geometry/rig-up';
 import type { FrameViews } from '../fusion/types';
 import { NUM_JOINTS } from '../keypoints/coco17';
 
@@ -21,9 +21,9 @@ export const FEATURE_CONSTANTS = {
   tri_iters: 5,
   tri_cauchy_m: 0.05,
   min_condition: 1e-3,
-  up_prior: 0.05,
-  up_spread: 0.02,
-  up_max_dev_deg: 60,
+  up_prior: RIG_UP.prior,
+  up_spread: RIG_UP.spread,
+  up_max_dev_deg: RIG_UP.maxDevDeg,
 } as const;
 const C_ = FEATURE_CONSTANTS;
 const J = NUM_JOINTS;
@@ -203,39 +203,10 @@ export function frameFeatures(cameras: readonly Camera[], views: FrameViews): Fr
     return out;
   }
 
-  // Up from the rig: most orthogonal to every usable camera's image-right axis (level cameras), pulled towards
-  // the mean image-up axis only when the right axes are too close to parallel to decide.
-  let first = -1;
-  const S = new Float64Array(9), Sp = new Float64Array(9), meanUp = new Float64Array(3);
-  for (let v = 0; v < V; v++) {
-    if (!viewUsed[v]) continue;
-    if (first < 0) first = v;
-    const R = cameras[v].R;
-    for (let a = 0; a < 3; a++) {
-      meanUp[a] -= R[3 + a];
-      for (let b = 0; b < 3; b++) {
-        S[3 * a + b] += R[a] * R[b];
-        Sp[3 * a + b] += (a === b ? 1 : 0) - R[3 + a] * R[3 + b];
-      }
-    }
-  }
-  const eig = symmetricEigen(S, 3);
-  let up: number[];
-  if (eig.values[1] > C_.up_spread * nViews) {
-    up = [eig.vectors[0], eig.vectors[3], eig.vectors[6]];
-  } else {
-    const M = new Float64Array(9);
-    for (let k = 0; k < 9; k++) M[k] = S[k] + C_.up_prior * Sp[k];
-    const e2 = symmetricEigen(M, 3);
-    up = [e2.vectors[0], e2.vectors[3], e2.vectors[6]];
-  }
-  if (up[0] * meanUp[0] + up[1] * meanUp[1] + up[2] * meanUp[2] < 0) up = up.map((x) => -x);
-  // Cameras far from level (all rolled a lot, the same way) can put that answer up to 90° off; the mean image-up
-  // axis is then the better guess.
-  const mu = Math.hypot(meanUp[0], meanUp[1], meanUp[2]);
-  if (mu > 1e-9 && (up[0] * meanUp[0] + up[1] * meanUp[1] + up[2] * meanUp[2]) / mu < Math.cos((C_.up_max_dev_deg * Math.PI) / 180)) {
-    up = [meanUp[0] / mu, meanUp[1] / mu, meanUp[2] / mu];
-  }
+  // Up from the rig, never the world axes (src/geometry/rig-up.ts).
+  let first = 0;
+  while (!viewUsed[first]) first++;
+  const up = rigUp(cameras, viewUsed, { spread: C_.up_spread, prior: C_.up_prior, maxDevDeg: C_.up_max_dev_deg });
   const Rf = cameras[first].R;
   let fwd = [A[0] - centres[3 * first], A[1] - centres[3 * first + 1], A[2] - centres[3 * first + 2]];
   const orth = (x: number[]) => {

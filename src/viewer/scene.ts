@@ -9,6 +9,7 @@ import type { Camera } from '../geometry/camera';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
 import type { FusedFrameSet } from '../app/bus';
 import { jointDistances, poseCentre } from './compare';
+import { displayUp, rigExtent } from './display-frame';
 import { Frustums } from './frustums';
 import { ViewResources } from './resources';
 import { SkeletonObject, type PoseLike } from './skeleton';
@@ -50,6 +51,8 @@ export interface ViewSource {
 }
 
 const scratchM = new THREE.Matrix4();
+const scratchV = new THREE.Vector3();
+const Y_UP = new THREE.Vector3(0, 1, 0);
 const SIDE_OFFSET = 1.1; // metres between the two skeletons side by side
 const METHOD_IDS = ['lifter', 'robust', 'dlt'];
 
@@ -70,6 +73,10 @@ export class ParallaxView {
   private diffs = new Float64Array(NUM_JOINTS);
   private markerJoint = new Int32Array(NUM_JOINTS);
   private frustums: Frustums;
+  /** Everything in the calibration's world frame, turned so the rig's up is the screen's (display-frame.ts). */
+  private world = new THREE.Group();
+  private rig: readonly Camera[] | null = null;
+  private oriented = false;
   private settings: ViewSettings = DEFAULT_VIEW;
   private lastFused: FusedFrameSet | null = null;
   private dirty = true;
@@ -103,19 +110,20 @@ export class ParallaxView {
     const grid = new THREE.GridHelper(10, 10, 0x56607a, 0x2e3340); // 1 m cells
     const fine = new THREE.GridHelper(10, 50, 0x1f232b, 0x1f232b);
     fine.position.y = -0.001;
-    const axes = new THREE.AxesHelper(0.6);
-    this.scene.add(fine, grid, axes);
+    const axes = new THREE.AxesHelper(0.6); // the world's own axes, wherever they point
+    this.world.add(axes);
+    this.scene.add(fine, grid, this.world);
 
     for (const id of METHOD_IDS) {
       const sk = new SkeletonObject(this.res, METHOD_COLORS[id], 'solid');
       this.skeletons.set(id, sk);
       const tr = new Trails(this.res, METHOD_COLORS[id]);
       this.trails.set(id, tr);
-      this.scene.add(sk.group, tr.object);
+      this.world.add(sk.group, tr.object);
     }
     this.truth = new SkeletonObject(this.res, METHOD_COLORS.gt, 'thin');
     this.truthSide = new SkeletonObject(this.res, METHOD_COLORS.gt, 'thin');
-    this.scene.add(this.truth.group, this.truthSide.group);
+    this.world.add(this.truth.group, this.truthSide.group);
 
     const markerMat = new THREE.MeshBasicMaterial({ color: DISAGREE_COLOR, transparent: true, opacity: 0.45, depthWrite: false });
     this.markers = new THREE.InstancedMesh(this.res.joint, markerMat, NUM_JOINTS);
@@ -125,10 +133,10 @@ export class ParallaxView {
     g.setAttribute('position', new THREE.BufferAttribute(this.diffPos, 3));
     this.diffLines = new THREE.LineSegments(g, this.res.line(DISAGREE_COLOR));
     this.diffLines.frustumCulled = false;
-    this.scene.add(this.markers, this.diffLines);
+    this.world.add(this.markers, this.diffLines);
 
     this.frustums = new Frustums(this.res);
-    this.scene.add(this.frustums.group);
+    this.world.add(this.frustums.group);
 
     this.tooltip = document.createElement('div');
     this.tooltip.className = 'viewer-tooltip';
@@ -165,7 +173,9 @@ export class ParallaxView {
 
   private loop = (now: number) => {
     this.raf = requestAnimationFrame(this.loop);
-    this.frustums.set(this.source.cameras());
+    const rig = this.source.cameras();
+    if (rig !== this.rig) this.orient(rig);
+    this.frustums.set(rig);
     const fused = this.source.fused();
     if (fused !== this.lastFused) {
       this.lastFused = fused;
@@ -184,16 +194,50 @@ export class ParallaxView {
     this.dirty = false;
   };
 
+  /**
+   * A new rig: stand its up on the screen's. The first rig, or one with another up, also backs the camera off until
+   * every camera of it is in view; other changes (a camera dropped or added) leave the user's view alone.
+   */
+  private orient(rig: readonly Camera[] | null): void {
+    this.rig = rig;
+    if (!rig || rig.length < 2) return;
+    const [ux, uy, uz] = displayUp(rig);
+    const q = new THREE.Quaternion().setFromUnitVectors(scratchV.set(ux, uy, uz), Y_UP);
+    const refit = !this.oriented || q.angleTo(this.world.quaternion) > 0.02;
+    this.oriented = true;
+    this.world.quaternion.copy(q);
+    this.world.updateMatrixWorld();
+    this.lastFused = null;
+    this.dirty = true;
+    if (!refit) return;
+    const { centre, radius } = rigExtent(rig);
+    const c = scratchV.set(centre[0], centre[1], centre[2]).applyQuaternion(this.world.quaternion);
+    const dir = this.camera.position.clone().sub(this.controls.target).normalize();
+    // 1.5 × the rig's radius keeps the far and side cameras of a ring in a landscape 50° view, the person large.
+    const fit = 1.5 * Math.max(radius, 1.5) * Math.max(1, 1.6 / this.camera.aspect);
+    this.controls.target.set(c.x, 0.9, c.z);
+    this.camera.position.copy(this.controls.target).addScaledVector(dir, fit);
+    this.controls.update();
+    this.framed = false; // centre on the person again when one appears
+  }
+
+  /** (SIDE_OFFSET, 0, 0) on screen, in the world group's frame. */
+  private sideOffset(): THREE.Vector3 {
+    return new THREE.Vector3(SIDE_OFFSET, 0, 0).applyQuaternion(this.world.quaternion.clone().invert());
+  }
+
   private apply(f: FusedFrameSet | null): void {
     const s = this.settings;
     const [a, b] = s.compare;
     const side = s.layout === 'side';
     let anchor: PoseLike | null = null;
+    const offset = this.sideOffset();
     for (const id of METHOD_IDS) {
       const pose = f && s.visible[id] ? (f.poses[id] ?? null) : null;
       const sk = this.skeletons.get(id)!;
       sk.update(pose);
-      sk.group.position.set(side && id === b ? SIDE_OFFSET : 0, 0, 0);
+      if (side && id === b) sk.group.position.copy(offset);
+      else sk.group.position.set(0, 0, 0);
       const tr = this.trails.get(id)!;
       tr.object.visible = s.trails;
       tr.object.position.copy(sk.group.position);
@@ -203,16 +247,17 @@ export class ParallaxView {
     const gt = f?.frame.gt && s.showTruth ? f.frame.gt : null;
     this.truth.update(gt);
     this.truthSide.update(side ? gt : null);
-    this.truthSide.group.position.set(SIDE_OFFSET, 0, 0);
+    this.truthSide.group.position.copy(offset);
     this.updateDisagreement(f?.poses[a] && s.visible[a] ? f.poses[a] : null, f?.poses[b] && s.visible[b] ? f.poses[b] : null, side);
 
     const target = anchor ?? gt;
     if (target && (s.follow || !this.framed)) {
-      const c = poseCentre({ joints: target.joints, valid: target.valid }, this.centre);
-      if (c) {
+      const w = poseCentre({ joints: target.joints, valid: target.valid }, this.centre);
+      if (w) {
+        const c = scratchV.set(w[0], w[1], w[2]).applyQuaternion(this.world.quaternion);
         const k = this.framed ? 0.15 : 1; // ease the follow, jump the first time
-        const dx = (c[0] + (side ? SIDE_OFFSET / 2 : 0) - this.controls.target.x) * k;
-        const dz = (c[2] - this.controls.target.z) * k;
+        const dx = (c.x + (side ? SIDE_OFFSET / 2 : 0) - this.controls.target.x) * k;
+        const dz = (c.z - this.controls.target.z) * k;
         this.controls.target.x += dx;
         this.controls.target.z += dz;
         this.camera.position.x += dx;
@@ -279,7 +324,7 @@ export class ParallaxView {
   projectJoint(id: string, j: number): { x: number; y: number } | null {
     const p = this.lastFused?.poses[id];
     if (!p || !p.valid[j]) return null;
-    const v = new THREE.Vector3(p.joints[3 * j], p.joints[3 * j + 1], p.joints[3 * j + 2]).project(this.camera);
+    const v = new THREE.Vector3(p.joints[3 * j], p.joints[3 * j + 1], p.joints[3 * j + 2]).applyMatrix4(this.world.matrixWorld).project(this.camera);
     const el = this.renderer.domElement;
     return { x: ((v.x + 1) / 2) * el.clientWidth, y: ((1 - v.y) / 2) * el.clientHeight };
   }
