@@ -4,14 +4,16 @@
  * the detector-noise model (training/noise/movenet_noise.json), fused by every method the app runs. Prints MPJPE
  * (mm, mean over frames with a pose) and the share of frame sets each method gave a pose for.
  *
- *   npm run eval:sim -- [--level 1] [--fps 10] [--seed 1] [--no-lifter]
+ *   npm run eval:sim -- [--level 1] [--fps 10] [--seed 1] [--roll 0] [--no-lifter]
+ *
+ * --roll DEG turns every camera DEG about its optical axis, the same way: a rig that is not level.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import type { FusionMethod } from '../src/fusion/types';
 import { TriangulationMethod } from '../src/triangulation';
 import { FIGURE_CYCLE_S } from '../src/sim/figure';
 import { DEFAULT_NOISE, drawDefinitionOffsets, parseNoiseParams } from '../src/sim/noise';
-import { ringRig } from '../src/sim/rig';
+import { DEFAULT_RING, ringRig } from '../src/sim/rig';
 import { makeRng } from '../src/sim/rng';
 import { simulateFrame } from '../src/sim/simulate';
 import { meanJointDistance } from '../src/viewer/compare';
@@ -21,7 +23,7 @@ function arg(name: string, dflt: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 }
 
-const level = arg('level', 1), fps = arg('fps', 10), seed = arg('seed', 1);
+const level = arg('level', 1), fps = arg('fps', 10), seed = arg('seed', 1), rollDeg = arg('roll', 0);
 const noisePath = 'training/noise/movenet_noise.json';
 const noise = existsSync(noisePath) ? parseNoiseParams(JSON.parse(readFileSync(noisePath, 'utf8'))) : DEFAULT_NOISE;
 
@@ -35,11 +37,11 @@ if (!process.argv.includes('--no-lifter')) {
   }
 }
 
-console.log(`noise: ${existsSync(noisePath) ? noisePath : 'defaults'}, level ${level}; ${fps} frame sets/s over ${FIGURE_CYCLE_S} s; seed ${seed}\n`);
+console.log(`noise: ${existsSync(noisePath) ? noisePath : 'defaults'}, level ${level}; cameras rolled ${rollDeg}°; ${fps} frame sets/s over ${FIGURE_CYCLE_S} s; seed ${seed}\n`);
 console.log(`| cameras | ${methods.map((m) => `${m.id} MPJPE mm (posed %)`).join(' | ')} |`);
 console.log(`| --- | ${methods.map(() => '---').join(' | ')} |`);
 for (const n of [2, 3, 4, 6, 8]) {
-  const cams = ringRig(n);
+  const cams = ringRig(n, { ...DEFAULT_RING, rollDeg });
   const rng = makeRng(seed * 100 + n);
   const definition = drawDefinitionOffsets(noise, makeRng(seed));
   const frames = Array.from({ length: Math.round(FIGURE_CYCLE_S * fps) }, (_, i) =>
@@ -50,7 +52,8 @@ for (const n of [2, 3, 4, 6, 8]) {
     const poses = await m.estimateFrames(cams, frames.map((f) => f.views));
     const errs = poses.map((p, i) => meanJointDistance(p, frames[i].gt)).filter(Number.isFinite);
     const mean = errs.reduce((a, b) => a + b, 0) / errs.length;
-    cells.push(`${(mean * 1000).toFixed(1)} (${((100 * errs.length) / frames.length).toFixed(0)}%)`);
+    const fell = poses.filter((p) => p?.info?.fallback).length;
+    cells.push(`${(mean * 1000).toFixed(1)} (${((100 * errs.length) / frames.length).toFixed(0)}%${fell ? `, ${fell} fell back` : ''})`);
   }
   console.log(`| ${n} | ${cells.join(' | ')} |`);
 }

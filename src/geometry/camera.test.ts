@@ -104,3 +104,15 @@ describe('rotations', () => {
     }
   });
 });
+
+describe('lookAtCamera roll', () => {
+  it('turns the image about the optical axis and nothing else', () => {
+    const base = { name: 'c', width: 640, height: 480, hfovDeg: 60, eye: [0, 1, 3], target: [0, 1, 0] }; // looking level
+    const level = lookAtCamera(base), rolled = lookAtCamera({ ...base, rollDeg: 30 });
+    expect(Array.from(rolled.R.slice(6))).toEqual(Array.from(level.R.slice(6))); // same optical axis
+    const C0 = cameraCenter(level), C1 = cameraCenter(rolled);
+    for (let a = 0; a < 3; a++) expect(C1[a]).toBeCloseTo(C0[a], 12);
+    // the image-right axis leaves the horizontal plane by the roll
+    expect(Math.asin(rolled.R[1]) * (180 / Math.PI)).toBeCloseTo(-30, 6);
+  });
+});

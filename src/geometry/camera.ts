@@ -253,6 +253,8 @@ export function lookAtCamera(opts: {
   target: ArrayLike<number>;
   up?: ArrayLike<number>;
   dist?: ArrayLike<number>;
+  /** Turn about the optical axis, degrees (a camera not mounted level); positive turns image-right toward down. */
+  rollDeg?: number;
 }): Camera {
   const up = opts.up ?? [0, 1, 0];
   const f = opts.width / 2 / Math.tan((opts.hfovDeg * Math.PI) / 360);
@@ -268,7 +270,11 @@ export function lookAtCamera(opts: {
     nx = 1;
   }
   x = x.map((v) => v / nx);
-  const y = [z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0]];
+  let y = [z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0]];
+  if (opts.rollDeg) {
+    const c = Math.cos((opts.rollDeg * Math.PI) / 180), s = Math.sin((opts.rollDeg * Math.PI) / 180);
+    [x, y] = [x.map((v, i) => c * v + s * y[i]), y.map((v, i) => c * v - s * x[i])];
+  }
   const R = new Float64Array([...x, ...y, ...z]);
   const t = new Float64Array(3);
   for (let i = 0; i < 3; i++) t[i] = -(R[i * 3] * opts.eye[0] + R[i * 3 + 1] * opts.eye[1] + R[i * 3 + 2] * opts.eye[2]);

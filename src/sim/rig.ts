@@ -18,6 +18,8 @@ export interface RingRigOptions {
   startDeg: number;
   /** Lens distortion of every camera (k1 k2 p1 p2 k3); default a little barrel, as webcams have. */
   dist?: readonly number[];
+  /** Every camera turned this much about its optical axis, the same way (a rig that is not level), degrees. */
+  rollDeg?: number;
 }
 
 export const DEFAULT_RING: RingRigOptions = {
@@ -45,6 +47,7 @@ export function ringRig(n: number, opts: RingRigOptions = DEFAULT_RING): Camera[
         target: opts.target,
         // A little barrel distortion by default, so the fusion's undistortion is exercised.
         dist: opts.dist ?? [-0.05, 0.01, 0, 0, 0],
+        rollDeg: opts.rollDeg,
       }),
     );
   }
