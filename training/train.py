@@ -48,8 +48,10 @@ def export_checkpoint(path: Path, out_dir: Path) -> None:
              'detector-noise model training/noise/movenet_noise.json (fitted to MoveNet on the Pose2Sim recording), '
              'parallax_train.synth.sample_batch',
         steps=state['step'] + tc.get('init_steps', 0), batch_size=tc['batch_size'], seed=tc['seed'],
-        schedule=('two runs: a first schedule, then a second shorter one started from its weights (--init)'
+        schedule=(f'continued from {Path(tc["init"]).name} ({tc.get("init_steps", 0)} steps before this run, --init)'
                   if tc.get('init') else 'one run'),
+        hard_samples=dict(p_unlevel=tc.get('p_unlevel', 0.0), p_inconsistent=tc.get('p_inconsistent', 0.0),
+                          p_precise=tc.get('p_precise', 0.0)),
         val_mpjpe_mm={str(k): round(v['lifter'], 1) for k, v in last.items()},
         val_triangulation_mpjpe_mm={str(k): round(v['base'], 1) for k, v in last.items()},
         val_split='CMU held-out subjects (bank split "val")', trainer='training/train.py',

@@ -80,9 +80,10 @@ describe('lifter fallback to robust triangulation', () => {
       expect(got[i]!.info!.predictedErrorMm).toBe(r.info!.predictedErrorMm);
       expect(got[i]!.joints.every(Number.isFinite)).toBe(true);
     }
-    // Measured with the shipped weights: 6 of these 12 frame sets; consistent ones never (the next test).
-    expect(fellBack).toBeGreaterThanOrEqual(4);
-    expect(compared).toBeGreaterThanOrEqual(3);
+    // Measured with the shipped weights (trained with such frame sets for the error heads): 12 of these 12;
+    // consistent ones never (the next test). Before that training: 6 of 12.
+    expect(fellBack).toBeGreaterThanOrEqual(10);
+    expect(compared).toBeGreaterThanOrEqual(8);
   });
 
   it('keeps the network\'s pose where the views agree, and no pose with fewer than 2 views', async () => {

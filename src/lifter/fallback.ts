@@ -6,16 +6,13 @@
 export interface FallbackRule {
   /**
    * Fall back when the predicted error of the lifter's pose exceeds this multiple of the predicted error of the
-   * per-joint triangulation it starts from: the network expects to have made its input worse. On every benchmark
-   * take (docs/benchmarks.md, issue 8 conditions) the ratio stays below 0.85, so 1 never fires where the lifter
-   * was measured to win.
+   * per-joint triangulation it starts from: the network expects to have made its input worse.
    */
   maxRatio: number;
   /**
-   * … or when its predicted error (mean over joints, mm) exceeds this. The error head was trained on the
-   * synthetic rigs, whose 2-view validation MPJPE is 78 mm; on the benchmark takes (far rigs, a swapped view,
-   * no confidences, no face) the prediction never passed 125 mm. Above 150 mm the network says the frame set is
-   * far outside what it was trained on, where its own comparison with triangulation cannot be trusted either.
+   * … or when its predicted error (mean over joints, mm) exceeds this. The error heads were trained on synthetic
+   * rigs (2-view validation MPJPE 71 mm) and on samples whose views disagree; above 150 mm the network says the frame
+   * set is far outside what it can lift, where its own comparison with triangulation cannot be trusted either.
    */
   maxErrorMm: number;
 }
