@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { cameraToJSON, transformCameraWorld } from '../src/geometry/camera';
 import { rodriguesToMatrix } from '../src/geometry/rotation';
 import { COCO17_NAMES } from '../src/keypoints/coco17';
-import { projectPose, ringRig, seededRandom, standingPose } from '../src/testing/synthetic';
+import { placedPose, projectPose, ringRig, seededRandom, standingPose } from '../src/testing/synthetic';
 
 /**
  * A take from a detector with no face keypoints and no confidences (every detected joint scored 1.0), with truth,
@@ -40,14 +40,7 @@ function disagreeingViewsTake(): string {
   const frames = Array.from({ length: 30 }, (_, i) => ({
     time: i / 30,
     views: cams.map((cam) => {
-      const p = standingPose();
-      const yaw = 6.28 * rand(), dx = 2 * (rand() - 0.5), dz = 2 * (rand() - 0.5);
-      const c = Math.cos(yaw), s = Math.sin(yaw);
-      for (let j = 0; j < 17; j++) {
-        const x = p[3 * j], z = p[3 * j + 2];
-        p[3 * j] = c * x + s * z + dx;
-        p[3 * j + 2] = -s * x + c * z + dz;
-      }
+      const p = placedPose(6.28 * rand(), 2 * (rand() - 0.5), 2 * (rand() - 0.5));
       const v = projectPose([cam], p, 2, rand)[0];
       return Array.from({ length: 17 }, (_, j) => [v[3 * j], v[3 * j + 1], v[3 * j + 2]]);
     }),

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Camera } from '../geometry/camera';
 import type { FrameViews } from '../fusion/types';
 import { rodriguesToMatrix } from '../geometry/rotation';
-import { projectPose, ringRig, seededRandom, standingPose } from '../testing/synthetic';
+import { placedPose, projectPose, ringRig, seededRandom, standingPose } from '../testing/synthetic';
 import { TriangulationMethod } from '../triangulation/methods';
 import { DEFAULT_FALLBACK_RULE, fallbackReason } from './fallback';
 import { LifterMethod } from './lifter';
@@ -20,18 +20,6 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
   net = await loadLifterNetFromDir();
 });
-
-/** The standing pose turned by yaw about the vertical and moved on the floor. */
-function placed(yaw: number, dx: number, dz: number): Float64Array {
-  const p = standingPose();
-  const c = Math.cos(yaw), s = Math.sin(yaw);
-  for (let j = 0; j < 17; j++) {
-    const x = p[3 * j], z = p[3 * j + 2];
-    p[3 * j] = c * x + s * z + dx;
-    p[3 * j + 2] = -s * x + c * z + dz;
-  }
-  return p;
-}
 
 /** A different body in every view: any orientation (lying, upside down), up to 1 m from the others on each axis. */
 function inconsistentFrame(cams: readonly Camera[], rand: () => number): FrameViews {
@@ -93,7 +81,7 @@ describe('lifter fallback to robust triangulation', () => {
     const rand = seededRandom(4);
     for (const n of [2, 4]) {
       const cams = ringRig(n);
-      const frames: FrameViews[] = Array.from({ length: 6 }, () => projectPose(cams, placed(rand() * 6, rand() - 0.5, rand() - 0.5), 2, rand));
+      const frames: FrameViews[] = Array.from({ length: 6 }, () => projectPose(cams, placedPose(rand() * 6, rand() - 0.5, rand() - 0.5), 2, rand));
       frames.push(frames[0].map((v, i) => (i === 0 ? v : null)));
       const [got, rawOut] = await Promise.all([lifter.estimateDetailed(cams, frames), raw.estimateFrames(cams, frames)]);
       for (let i = 0; i < 6; i++) {

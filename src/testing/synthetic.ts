@@ -33,6 +33,18 @@ export function standingPose(): Float64Array {
   ]);
 }
 
+/** The standing pose turned by yaw (radians) about the vertical and moved on the floor by (dx, dz) metres. */
+export function placedPose(yaw: number, dx: number, dz: number): Float64Array {
+  const p = standingPose();
+  const c = Math.cos(yaw), s = Math.sin(yaw);
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    const x = p[3 * j], z = p[3 * j + 2];
+    p[3 * j] = c * x + s * z + dx;
+    p[3 * j + 2] = -s * x + c * z + dz;
+  }
+  return p;
+}
+
 /** Projects a pose into each camera as COCO-17 [x, y, score] views, with optional Gaussian pixel noise. */
 export function projectPose(cameras: readonly Camera[], joints: Float64Array, noisePx = 0, rand = seededRandom(1), score = 0.9): Float32Array[] {
   const px = new Float64Array(2);
