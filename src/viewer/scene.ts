@@ -77,6 +77,8 @@ export class ParallaxView {
   private world = new THREE.Group();
   private rig: readonly Camera[] | null = null;
   private oriented = false;
+  /** (SIDE_OFFSET, 0, 0) on screen, in the world group's frame (set with the orientation). */
+  private sideOffset = new THREE.Vector3(SIDE_OFFSET, 0, 0);
   private settings: ViewSettings = DEFAULT_VIEW;
   private lastFused: FusedFrameSet | null = null;
   private dirty = true;
@@ -207,6 +209,7 @@ export class ParallaxView {
     this.oriented = true;
     this.world.quaternion.copy(q);
     this.world.updateMatrixWorld();
+    this.sideOffset.set(SIDE_OFFSET, 0, 0).applyQuaternion(q.invert());
     this.lastFused = null;
     this.dirty = true;
     if (!refit) return;
@@ -221,17 +224,12 @@ export class ParallaxView {
     this.framed = false; // centre on the person again when one appears
   }
 
-  /** (SIDE_OFFSET, 0, 0) on screen, in the world group's frame. */
-  private sideOffset(): THREE.Vector3 {
-    return new THREE.Vector3(SIDE_OFFSET, 0, 0).applyQuaternion(this.world.quaternion.clone().invert());
-  }
-
   private apply(f: FusedFrameSet | null): void {
     const s = this.settings;
     const [a, b] = s.compare;
     const side = s.layout === 'side';
     let anchor: PoseLike | null = null;
-    const offset = this.sideOffset();
+    const offset = this.sideOffset;
     for (const id of METHOD_IDS) {
       const pose = f && s.visible[id] ? (f.poses[id] ?? null) : null;
       const sk = this.skeletons.get(id)!;
