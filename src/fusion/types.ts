@@ -1,5 +1,6 @@
 /**
- * What every fusion method (triangulation, the lifter) produces and how the eval CLI and the app call them.
+ * What every fusion method (triangulation, the lifter, their temporal variants) produces, and how the pipeline,
+ * the eval CLI and the recorder call them.
  */
 import type { Camera } from '../geometry/camera';
 
@@ -19,11 +20,32 @@ export interface Pose3D {
   info?: Readonly<Record<string, number | string | boolean>>;
 }
 
+/**
+ * How a method uses time. 'frame': each frame set alone. 'causal': the frame sets before it too (live). 'offline':
+ * a window around it, past and future (videos, takes, exports). Non-'frame' methods keep state between calls, so
+ * callers feed frame sets in time order and call reset() where time jumps (see segments.ts).
+ */
+export type MethodTiming = 'frame' | 'causal' | 'offline';
+
 export interface FusionMethod {
-  /** Stable id used on the command line and in files: "dlt", "robust", "lifter". */
+  /** Stable id used on the command line and in files: "dlt", "robust", "lifter"… (see registry.ts). */
   readonly id: string;
   readonly label: string;
-  /** Estimates a pose per frame set; null where the method gives no pose (e.g. fewer than 2 usable views). */
-  estimateFrames(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>): Promise<(Pose3D | null)[]>;
+  /** Absent = 'frame'. */
+  readonly timing?: MethodTiming;
+  /**
+   * Estimates a pose per frame set; null where the method gives no pose (e.g. fewer than 2 usable views).
+   * `times` (seconds, one per frame set, non-decreasing within a call) is required by temporal methods; frame
+   * methods ignore it. A temporal method treats the call as the continuation of the previous one until reset().
+   */
+  estimateFrames(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, times?: ArrayLike<number>): Promise<(Pose3D | null)[]>;
+  /** Forgets every past frame set (temporal methods): a new take, a time jump, a changed rig or camera subset. */
+  reset?(): void;
   dispose?(): void;
+}
+
+/** One person's result in a frame set: every method's pose. Person ids are stable over time (0 while single-person). */
+export interface PersonPoses {
+  person: number;
+  poses: Readonly<Record<string, Pose3D | null>>;
 }

@@ -8,7 +8,13 @@ import { LifterMethod, type LifterOptions } from './lifter';
 import { netFromParts } from './manifest';
 import type { LifterNet } from './model';
 
-export const DEFAULT_LIFTER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'models', 'lifter');
+const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'models');
+export const DEFAULT_LIFTER_DIR = join(MODELS_DIR, 'lifter');
+
+/** public/models/<model>/: where `npm install` and training/train.py --export put a network. */
+export function modelDir(model: string): string {
+  return join(MODELS_DIR, model);
+}
 
 /** dir holds {stem}manifest.json and the weights file it names. */
 export async function loadLifterNetFromDir(dir: string = DEFAULT_LIFTER_DIR, stem = ''): Promise<LifterNet> {

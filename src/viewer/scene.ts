@@ -14,6 +14,7 @@ import { Frustums } from './frustums';
 import { ViewResources } from './resources';
 import { SkeletonObject, type PoseLike } from './skeleton';
 import { DISAGREE_COLOR, METHOD_COLORS } from './styles';
+import { DEFAULT_METHOD_IDS } from '../fusion/registry';
 import { Trails } from './trails';
 
 export interface ViewSettings {
@@ -54,7 +55,8 @@ const scratchM = new THREE.Matrix4();
 const scratchV = new THREE.Vector3();
 const Y_UP = new THREE.Vector3(0, 1, 0);
 const SIDE_OFFSET = 1.1; // metres between the two skeletons side by side
-const METHOD_IDS = ['lifter', 'robust', 'dlt'];
+/** The methods the scene draws a skeleton for. */
+const METHOD_IDS = DEFAULT_METHOD_IDS;
 
 export class ParallaxView {
   readonly stats: ViewStats = { renderMs: 0, renderFps: 0 };

@@ -1,15 +1,13 @@
-/** Colours of the methods, the same in the 3D view, the tiles, the legend and the numbers panel. */
+/** Colours and labels of what the 3D view draws: the registry's methods, plus the ground truth. */
+import { METHODS } from '../fusion/registry';
+
 export const METHOD_COLORS: Readonly<Record<string, string>> = {
-  lifter: '#ff8a3d',
-  robust: '#29b6f6',
-  dlt: '#9ccc65',
+  ...Object.fromEntries(METHODS.map((m) => [m.id, m.colour])),
   gt: '#d8d8d8',
 };
 
 export const METHOD_LABELS: Readonly<Record<string, string>> = {
-  lifter: 'Lifter (MPL-style)',
-  robust: 'Robust triangulation',
-  dlt: 'DLT triangulation',
+  ...Object.fromEntries(METHODS.map((m) => [m.id, m.label])),
   gt: 'Ground truth',
 };
 
