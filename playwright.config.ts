@@ -16,7 +16,18 @@ export const chromiumArgs = [
   '--no-first-run',
 ];
 
-const PORT = 4319;
+/**
+ * The preview server's port: PARALLAX_E2E_PORT, else one derived from the checkout's path, so two checkouts on one
+ * machine never reuse each other's server (outside CI an existing server on the port is reused).
+ */
+function port(): number {
+  const fromEnv = Number(process.env.PARALLAX_E2E_PORT);
+  if (Number.isInteger(fromEnv) && fromEnv > 1024 && fromEnv < 65536) return fromEnv;
+  let h = 0;
+  for (const ch of process.cwd()) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return 4319 + (h % 600);
+}
+const PORT = port();
 
 export default defineConfig({
   testDir: 'e2e',
