@@ -176,7 +176,7 @@ def train(cfg: TemporalTrainConfig, window_fn: WindowFn, log: Callable[[str], No
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         fe = float((d['frame_err'].mean(-1) * inp['ok']).sum() / torch.clamp(inp['ok'].sum(), min=1) * 1000)
-        run.append((float(loss), float(d['mpjpe']), fe))
+        run.append((float(loss.detach()), float(d['mpjpe'].detach()), fe))
         if (step + 1) % cfg.log_every == 0:
             r = np.mean(run, 0)
             log(f'step {step + 1}/{cfg.steps} loss {r[0]:.2f} train MPJPE {r[1]:.1f} mm (single-frame {r[2]:.1f}) '
