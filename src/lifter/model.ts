@@ -1,11 +1,11 @@
 /**
  * The lifter network in tfjs, mirroring training/parallax_train/model.py module for module: every weight is looked
- * up by its PyTorch state_dict name and its shape is checked against the manifest's config on load.
+ * up by its PyTorch state_dict name and its shape is checked against the manifest's config on load. The transformer
+ * blocks themselves live in blocks.ts (shared with the temporal lifter).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LifterConfig } from './manifest';
-
-const MASK_NEG = -1e9;
+import { blockShapes, Blocks, checkShapes, disposeLinear, foldLinear, linear, type Linear } from './blocks';
 
 /** The shape every tensor must have for a config (PyTorch names, nn.Linear weights are out×in). */
 export function expectedShapes(c: LifterConfig): Map<string, number[]> {
@@ -14,24 +14,10 @@ export function expectedShapes(c: LifterConfig): Map<string, number[]> {
   m.set('joint_emb', [c.n_joints, D]);
   m.set('inp.weight', [D, c.n_features]);
   m.set('inp.bias', [D]);
-  const block = (p: string) => {
-    m.set(`${p}.ln1.weight`, [D]);
-    m.set(`${p}.ln1.bias`, [D]);
-    m.set(`${p}.qkv.weight`, [3 * D, D]);
-    m.set(`${p}.qkv.bias`, [3 * D]);
-    m.set(`${p}.proj.weight`, [D, D]);
-    m.set(`${p}.proj.bias`, [D]);
-    m.set(`${p}.ln2.weight`, [D]);
-    m.set(`${p}.ln2.bias`, [D]);
-    m.set(`${p}.fc1.weight`, [c.ffn, D]);
-    m.set(`${p}.fc1.bias`, [c.ffn]);
-    m.set(`${p}.fc2.weight`, [D, c.ffn]);
-    m.set(`${p}.fc2.bias`, [D]);
-  };
-  for (let i = 0; i < c.n_spatial; i++) block(`spatial.${i}`);
-  for (let i = 0; i < c.n_fusion; i++) block(`fusion.${i}`);
+  for (let i = 0; i < c.n_spatial; i++) blockShapes(m, `spatial.${i}`, D, c.ffn);
+  for (let i = 0; i < c.n_fusion; i++) blockShapes(m, `fusion.${i}`, D, c.ffn);
   m.set('pose_emb', [c.n_joints, D]);
-  for (let i = 0; i < c.n_pose; i++) block(`pose.${i}`);
+  for (let i = 0; i < c.n_pose; i++) blockShapes(m, `pose.${i}`, D, c.ffn);
   m.set('ln_out.weight', [D]);
   m.set('ln_out.bias', [D]);
   m.set('head.weight', [5, D]);
@@ -39,169 +25,38 @@ export function expectedShapes(c: LifterConfig): Map<string, number[]> {
   return m;
 }
 
-/**
- * Linear weights ready for tfjs: transposed to in×out, with a preceding LayerNorm's affine (gamma, beta) and a
- * constant output scale folded in, computed in float64: W' = scale · diag(gamma) Wᵀ, b' = scale · (W beta + b).
- */
-function foldLinear(W: Float32Array, b: Float32Array, nIn: number, nOut: number, gamma?: Float32Array, beta?: Float32Array, scale = 1) {
-  const Wt = new Float32Array(nIn * nOut);
-  const bo = new Float32Array(nOut);
-  for (let o = 0; o < nOut; o++) {
-    let acc = b[o];
-    for (let i = 0; i < nIn; i++) {
-      const w = W[o * nIn + i];
-      Wt[i * nOut + o] = scale * (gamma ? gamma[i] : 1) * w;
-      if (beta) acc += w * beta[i];
-    }
-    bo[o] = scale * acc;
-  }
-  return { W: tf.tensor2d(Wt, [nIn, nOut]), b: tf.tensor1d(bo) };
-}
-
-interface Linear {
-  W: tf.Tensor2D;
-  b: tf.Tensor1D;
-}
-interface BlockWeights {
-  q: Linear;
-  k: Linear;
-  v: Linear;
-  proj: Linear;
-  fc1: Linear;
-  fc2: Linear;
-}
-
 export class LifterNet {
   private disposed = false;
   private readonly inp: Linear;
   private readonly jointEmb: tf.Tensor;
   private readonly poseEmb: tf.Tensor;
-  private readonly blocks = new Map<string, BlockWeights>();
+  private readonly blocks: Blocks;
   private readonly head: Linear;
-  private readonly masks = new Map<string, tf.Tensor>();
-  /**
-   * Attention rows (tokens × heads) up to which a whole stage is packed into one 2-D product (see attention()).
-   * 0 = never pack (PyTorch's per-item layout), for tests of the other path.
-   */
-  packRows = 320;
 
   constructor(
     readonly config: LifterConfig,
     weights: ReadonlyMap<string, tf.Tensor>,
   ) {
-    const want = expectedShapes(config);
-    for (const [name, shape] of want) {
-      const t = weights.get(name);
-      if (!t) throw new Error(`lifter weights: missing tensor "${name}"`);
-      if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i]))
-        throw new Error(`lifter weights: "${name}" has shape [${t.shape}], the config needs [${shape}]`);
-    }
-    for (const name of weights.keys()) if (!want.has(name)) throw new Error(`lifter weights: unexpected tensor "${name}"`);
-    if (config.dim % config.heads !== 0) throw new Error(`lifter config: dim ${config.dim} is not a multiple of heads ${config.heads}`);
-
-    const D = config.dim, dh = D / config.heads;
+    checkShapes('lifter', expectedShapes(config), weights);
+    this.blocks = new Blocks(config.dim, config.heads, config.ffn, config.ln_eps);
+    const D = config.dim;
     const get = (n: string) => weights.get(n)!.dataSync() as Float32Array;
     this.inp = foldLinear(get('inp.weight'), get('inp.bias'), config.n_features, D);
     this.jointEmb = tf.clone(weights.get('joint_emb')!);
     this.poseEmb = tf.clone(weights.get('pose_emb')!);
-    const names = [
-      ...Array.from({ length: config.n_spatial }, (_, i) => `spatial.${i}`),
-      ...Array.from({ length: config.n_fusion }, (_, i) => `fusion.${i}`),
-      ...Array.from({ length: config.n_pose }, (_, i) => `pose.${i}`),
-    ];
-    for (const p of names) {
-      const g1 = get(`${p}.ln1.weight`), b1 = get(`${p}.ln1.bias`);
-      const qkvW = get(`${p}.qkv.weight`), qkvB = get(`${p}.qkv.bias`);
-      // Rows of qkv are [q; k; v] (PyTorch's reshape(…, 3, H, dh)); 1/√dh is folded into q.
-      const part = (i: number, scale: number) =>
-        foldLinear(qkvW.subarray(i * D * D, (i + 1) * D * D), qkvB.subarray(i * D, (i + 1) * D), D, D, g1, b1, scale);
-      // GELU in erf form: fc1 emits u = h/√2, so gelu(h) = u(1 + erf(u))/√2 and the 1/√2 goes into fc2.
-      this.blocks.set(p, {
-        q: part(0, 1 / Math.sqrt(dh)),
-        k: part(1, 1),
-        v: part(2, 1),
-        proj: foldLinear(get(`${p}.proj.weight`), get(`${p}.proj.bias`), D, D),
-        fc1: foldLinear(get(`${p}.fc1.weight`), get(`${p}.fc1.bias`), D, config.ffn, get(`${p}.ln2.weight`), get(`${p}.ln2.bias`), Math.SQRT1_2),
-        fc2: foldWithInputScale(get(`${p}.fc2.weight`), get(`${p}.fc2.bias`), config.ffn, D, Math.SQRT1_2),
-      });
-    }
+    for (let i = 0; i < config.n_spatial; i++) this.blocks.load(`spatial.${i}`, get);
+    for (let i = 0; i < config.n_fusion; i++) this.blocks.load(`fusion.${i}`, get);
+    for (let i = 0; i < config.n_pose; i++) this.blocks.load(`pose.${i}`, get);
     this.head = foldLinear(get('head.weight'), get('head.bias'), D, 5, get('ln_out.weight'), get('ln_out.bias'));
     for (const t of weights.values()) t.dispose();
   }
 
-  private linear(l: Linear, x: tf.Tensor): tf.Tensor {
-    return tf.fused.matMul({ a: x as tf.Tensor2D, b: l.W, bias: l.b });
+  /** See Blocks.packRows. */
+  get packRows(): number {
+    return this.blocks.packRows;
   }
-
-  /** LayerNorm without its affine part (folded into the next linear). */
-  private normalize(x: tf.Tensor): tf.Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.config.ln_eps)));
-  }
-
-  /** Additive mask over packed rows (item, token, head): 0 where two rows share item and head, MASK_NEG elsewhere. */
-  private packMask(N: number, T: number, H: number): tf.Tensor {
-    const key = `${N}x${T}x${H}`;
-    let m = this.masks.get(key);
-    if (!m) {
-      const n = N * T * H;
-      const data = new Float32Array(n * n).fill(MASK_NEG);
-      for (let i = 0; i < n; i++) {
-        const item = Math.floor(i / (T * H)), h = i % H;
-        for (let t = 0; t < T; t++) data[i * n + (item * T + t) * H + h] = 0;
-      }
-      m = tf.keep(tf.tensor2d(data, [n, n])); // built inside forward's tidy, reused across calls
-      this.masks.set(key, m);
-    }
-    return m;
-  }
-
-  private packed(N: number, T: number): boolean {
-    return N * T * this.config.heads <= this.packRows;
-  }
-
-  /** The key mask (N,T) of 0/1 as the additive bias attention() wants for this stage's layout. */
-  private keyBias(mask2d: tf.Tensor, N: number, T: number): tf.Tensor {
-    const H = this.config.heads;
-    const bias = tf.mul(tf.sub(1, mask2d), MASK_NEG);
-    if (this.packed(N, T)) return tf.reshape(tf.tile(tf.reshape(bias, [N * T, 1]), [1, H]), [1, N * T * H]);
-    return tf.reshape(tf.tile(tf.reshape(bias, [N, 1, T]), [1, H, 1]), [N * H, 1, T]);
-  }
-
-  /**
-   * Multi-head softmax attention for N items of T tokens; q/k/v rows (N·T, D). On tfjs-wasm only a 2-D matMul
-   * without transposeB takes the fast path, and every batch entry of a batched one costs a fixed overhead. So a
-   * small stage (N·T·H ≤ packRows) runs as one (NTH × NTH) product over rows (item, token, head), which needs no
-   * head transposes, with a mask that keeps each row within its own item and head (the off-block weights are
-   * exactly 0 after the softmax: the same sums as per item); a large one as a batched product per (item, head).
-   */
-  private attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, N: number, T: number, keyBias: tf.Tensor | null): tf.Tensor {
-    const D = this.config.dim, H = this.config.heads, dh = D / H;
-    if (this.packed(N, T)) {
-      const n = N * T * H;
-      let att = tf.matMul(tf.reshape(q, [n, dh]), tf.transpose(tf.reshape(k, [n, dh])));
-      if (n > T) att = tf.add(att, this.packMask(N, T, H));
-      if (keyBias) att = tf.add(att, keyBias);
-      return tf.reshape(tf.matMul(tf.softmax(att, -1), tf.reshape(v, [n, dh])), [N * T, D]);
-    }
-    const heads = (t: tf.Tensor, perm: number[]) => tf.transpose(tf.reshape(t, [N, T, H, dh]), perm);
-    const qh = tf.reshape(heads(q, [0, 2, 1, 3]), [N * H, T, dh]);
-    const kT = tf.reshape(heads(k, [0, 2, 3, 1]), [N * H, dh, T]);
-    const vh = tf.reshape(heads(v, [0, 2, 1, 3]), [N * H, T, dh]);
-    let att = tf.matMul(qh, kT);
-    if (keyBias) att = tf.add(att, keyBias);
-    const o = tf.matMul(tf.softmax(att, -1), vh);
-    return tf.reshape(tf.transpose(tf.reshape(o, [N, H, T, dh]), [0, 2, 1, 3]), [N * T, D]);
-  }
-
-  /** Pre-norm block on rows x (N·T, D). */
-  private block(name: string, x: tf.Tensor, N: number, T: number, keyBias: tf.Tensor | null): tf.Tensor {
-    const w = this.blocks.get(name)!;
-    const xn = this.normalize(x);
-    const y = this.attention(this.linear(w.q, xn), this.linear(w.k, xn), this.linear(w.v, xn), N, T, keyBias);
-    const x1 = tf.add(x, this.linear(w.proj, y));
-    const u = this.linear(w.fc1, this.normalize(x1));
-    return tf.add(x1, this.linear(w.fc2, tf.mul(u, tf.add(tf.erf(u), 1))));
+  set packRows(n: number) {
+    this.blocks.packRows = n;
   }
 
   /**
@@ -209,47 +64,52 @@ export class LifterNet {
    * (log metres: the lifter's predicted error, then its starting triangulation's).
    */
   forward(tokens: tf.Tensor, mask: tf.Tensor, base: tf.Tensor): { pose: tf.Tensor; logErr: tf.Tensor } {
+    return tf.tidy(() => {
+      const { pose, logErr } = this.forwardDetailed(tokens, mask, base);
+      return { pose, logErr };
+    });
+  }
+
+  /**
+   * As forward, plus the per-joint embedding (B,J,D): the pose block's output layer-normalised without the affine
+   * (what the temporal lifter reads per frame set; training/parallax_train/model_temporal.py encode()).
+   */
+  forwardDetailed(tokens: tf.Tensor, mask: tf.Tensor, base: tf.Tensor): { pose: tf.Tensor; logErr: tf.Tensor; emb: tf.Tensor } {
     if (this.disposed) throw new Error('lifter: used after dispose()');
     const c = this.config;
     const [B, V, J, F] = tokens.shape;
     if (F !== c.n_features || J !== c.n_joints) throw new Error(`lifter: tokens are [${tokens.shape}], expected [B,V,${c.n_joints},${c.n_features}]`);
     return tf.tidy(() => {
       const D = c.dim;
-      const x0 = tf.reshape(this.linear(this.inp, tf.reshape(tokens, [B * V * J, F])), [B * V, J, D]);
+      const bl = this.blocks;
+      const x0 = tf.reshape(linear(this.inp, tf.reshape(tokens, [B * V * J, F])), [B * V, J, D]);
       let x = tf.reshape(tf.add(x0, this.jointEmb), [B * V * J, D]); // rows (b, v, j)
       if (c.n_spatial > 0) {
-        const kb = this.keyBias(tf.reshape(mask, [B * V, J]), B * V, J);
-        for (let i = 0; i < c.n_spatial; i++) x = this.block(`spatial.${i}`, x, B * V, J, kb);
+        const kb = bl.keyBias(tf.reshape(mask, [B * V, J]), B * V, J);
+        for (let i = 0; i < c.n_spatial; i++) x = bl.block(`spatial.${i}`, x, B * V, J, kb);
       }
       if (c.n_fusion > 0) {
-        const kb = this.keyBias(tf.reshape(mask, [B, V * J]), B, V * J);
-        for (let i = 0; i < c.n_fusion; i++) x = this.block(`fusion.${i}`, x, B, V * J, kb);
+        const kb = bl.keyBias(tf.reshape(mask, [B, V * J]), B, V * J);
+        for (let i = 0; i < c.n_fusion; i++) x = bl.block(`fusion.${i}`, x, B, V * J, kb);
       }
       const m = tf.reshape(mask, [B, V, J, 1]);
       const summed = tf.sum(tf.mul(tf.reshape(x, [B, V, J, D]), m), 1);
       const pooled = tf.div(summed, tf.maximum(tf.sum(m, 1), 1)); // (B,J,D)
       let xp = tf.reshape(tf.add(pooled, this.poseEmb), [B * J, D]);
-      for (let i = 0; i < c.n_pose; i++) xp = this.block(`pose.${i}`, xp, B, J, null);
-      const out = tf.reshape(this.linear(this.head, this.normalize(xp)), [B, J, 5]);
+      for (let i = 0; i < c.n_pose; i++) xp = bl.block(`pose.${i}`, xp, B, J, null);
+      const emb = bl.normalize(xp);
+      const out = tf.reshape(linear(this.head, emb), [B, J, 5]);
       const [res, logErr] = tf.split(out, [3, 2], -1);
-      return { pose: tf.add(base, tf.mul(res, c.out_scale)), logErr };
+      return { pose: tf.add(base, tf.mul(res, c.out_scale)), logErr, emb: tf.reshape(emb, [B, J, D]) };
     });
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const lin = (l: Linear) => tf.dispose([l.W, l.b]);
-    lin(this.inp);
-    lin(this.head);
-    for (const b of this.blocks.values()) [b.q, b.k, b.v, b.proj, b.fc1, b.fc2].forEach(lin);
-    tf.dispose([this.jointEmb, this.poseEmb, ...this.masks.values()]);
+    disposeLinear(this.inp);
+    disposeLinear(this.head);
+    this.blocks.dispose();
+    tf.dispose([this.jointEmb, this.poseEmb]);
   }
-}
-
-/** fc2 after the folded GELU: its input arrives scaled by √2 relative to PyTorch's, so W' = s·Wᵀ, b unchanged. */
-function foldWithInputScale(W: Float32Array, b: Float32Array, nIn: number, nOut: number, s: number): Linear {
-  const Wt = new Float32Array(nIn * nOut);
-  for (let o = 0; o < nOut; o++) for (let i = 0; i < nIn; i++) Wt[i * nOut + o] = s * W[o * nIn + i];
-  return { W: tf.tensor2d(Wt, [nIn, nOut]), b: tf.tensor1d(b) };
 }
