@@ -31,7 +31,13 @@ async function ensureBrowserBackend(): Promise<string> {
   return 'cpu';
 }
 
-export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lifter/`): Promise<LifterNet> {
+/** The URL of public/models/<name>/ in the built app. */
+export function modelUrl(name: string): string {
+  return `${baseUrl()}models/${name}/`;
+}
+
+/** A model's manifest (parsed JSON, unchecked) and weights bytes from a models/<name>/ URL; picks the backend first. */
+export async function fetchModelParts(url: string): Promise<{ manifest: unknown; weights: ArrayBuffer }> {
   await ensureBrowserBackend();
   const base = url.endsWith('/') ? url : `${url}/`;
   const res = await fetch(`${base}manifest.json`);
@@ -40,5 +46,10 @@ export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lif
   const name = typeof manifest.weights === 'string' ? manifest.weights : 'weights.bin';
   const w = await fetch(`${base}${name}`);
   if (!w.ok) throw new Error(`lifter: ${base}${name}: HTTP ${w.status}`);
-  return netFromParts(manifest, await w.arrayBuffer());
+  return { manifest, weights: await w.arrayBuffer() };
+}
+
+export async function loadLifterNetFromUrl(url: string = modelUrl('lifter')): Promise<LifterNet> {
+  const { manifest, weights } = await fetchModelParts(url);
+  return netFromParts(manifest, weights);
 }
