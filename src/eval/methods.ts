@@ -15,6 +15,10 @@ export const nodeMethodEnv: MethodEnv = {
     await ensureNodeBackend();
     return loadLifterNetFromDir(modelDir(model));
   },
+  async loadTemporalNet(model) {
+    const [{ modelDir }, { loadTemporalNetFromDir }] = await Promise.all([import('../lifter/load-node'), import('../lifter/temporal-load-node')]);
+    return loadTemporalNetFromDir(modelDir(model));
+  },
 };
 
 export function createMethods(ids: readonly string[] = DEFAULT_METHOD_IDS, opts: CreateOptions = {}): Promise<FusionMethod[]> {

@@ -7,10 +7,13 @@
  */
 import type { FusionMethod, MethodTiming } from './types';
 import type { LifterNet } from '../lifter/model';
+import type { TemporalNet } from '../lifter/temporal-model';
 
 /** Where a method's network comes from: Node reads public/models/<name>/, the browser fetches models/<name>/. */
 export interface MethodEnv {
   loadNet(model: string): Promise<LifterNet>;
+  /** The temporal lifter's network (public/models/lifter-temporal); an environment without it cannot make those methods. */
+  loadTemporalNet?(model: string): Promise<TemporalNet>;
 }
 
 export interface MethodSpec {
@@ -38,7 +41,26 @@ async function lifter(env: MethodEnv, withFallback: boolean): Promise<FusionMeth
   return new LifterMethod(await env.loadNet('lifter'), withFallback ? {} : { fallback: null });
 }
 
+async function temporalLifter(env: MethodEnv, offline: boolean): Promise<FusionMethod> {
+  if (!env.loadTemporalNet) throw new Error('this environment cannot load the temporal lifter (MethodEnv.loadTemporalNet)');
+  const { TemporalLifterMethod } = await import('../lifter/temporal');
+  return new TemporalLifterMethod(await env.loadTemporalNet('lifter-temporal'), { offline });
+}
+
+async function smoothedRobust(offline: boolean): Promise<FusionMethod> {
+  const [{ SmoothedMethod }, robust] = await Promise.all([import('./smoothed'), triangulation('robust')]);
+  return new SmoothedMethod(robust, { offline });
+}
+
 const SPECS: readonly MethodSpec[] = [
+  {
+    id: 'lifter-temporal', label: 'Temporal lifter (live)', colour: '#ff5252', order: 6, timing: 'causal', optional: true, byDefault: false,
+    create: (env) => temporalLifter(env, false),
+  },
+  {
+    id: 'lifter-offline', label: 'Temporal lifter (offline, ±0.5 s)', colour: '#d81b60', order: 7, timing: 'offline', optional: true, byDefault: false,
+    create: (env) => temporalLifter(env, true),
+  },
   {
     id: 'lifter', label: 'Lifter (MPL-style)', colour: '#ff8a3d', order: 10, timing: 'frame', optional: true, byDefault: true,
     create: (env) => lifter(env, true),
@@ -50,6 +72,14 @@ const SPECS: readonly MethodSpec[] = [
   {
     id: 'robust', label: 'Robust triangulation', colour: '#29b6f6', order: 30, timing: 'frame', optional: false, byDefault: true,
     create: () => triangulation('robust'),
+  },
+  {
+    id: 'robust-smoothed', label: 'Robust triangulation + One Euro', colour: '#4dd0e1', order: 32, timing: 'causal', optional: false, byDefault: false,
+    create: () => smoothedRobust(false),
+  },
+  {
+    id: 'robust-offline', label: 'Robust triangulation + zero-phase smoothing', colour: '#5c6bc0', order: 34, timing: 'offline', optional: false, byDefault: false,
+    create: () => smoothedRobust(true),
   },
   {
     id: 'dlt', label: 'DLT triangulation', colour: '#9ccc65', order: 40, timing: 'frame', optional: false, byDefault: true,

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Camera } from '../geometry/camera';
 import type { FrameViews, FusionMethod, Pose3D } from '../fusion/types';
 import { isTimeJump } from '../fusion/segments';
+import { sameRig } from '../fusion/same-rig';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { TriangulationMethod } from '../triangulation/methods';
 import { DEFAULT_FALLBACK_RULE, fallbackReason, type FallbackRule } from './fallback';
@@ -87,7 +88,7 @@ export class TemporalLifterMethod implements FusionMethod {
   async estimateDetailed(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, times?: ArrayLike<number>): Promise<LiftResult[]> {
     if (!times || times.length !== frames.length)
       throw new Error(`${this.id}: needs one time per frame set (got ${times ? times.length : 'none'} for ${frames.length})`);
-    if (!sameCameras(this.cameras, cameras)) this.reset();
+    if (!sameRig(this.cameras, cameras)) this.reset();
     this.cameras = cameras;
     const enc = await this.encode(cameras, frames, times);
     // Segments: a time jump (against the held past, then within the call) starts afresh.
@@ -260,10 +261,4 @@ export class TemporalLifterMethod implements FusionMethod {
   dispose(): void {
     this.net.dispose();
   }
-}
-
-/** Same rig, by value (a caller may rebuild Camera objects every frame set; a recalibration changes the numbers). */
-function sameCameras(a: readonly Camera[] | null, b: readonly Camera[]): boolean {
-  const eq = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => v === y[i]);
-  return !!a && a.length === b.length && a.every((c, i) => c === b[i] || (c.width === b[i].width && c.height === b[i].height && eq(c.K, b[i].K) && eq(c.dist, b[i].dist) && eq(c.R, b[i].R) && eq(c.t, b[i].t)));
 }
