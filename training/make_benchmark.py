@@ -1,7 +1,8 @@
 """Writes the lifter benchmark set as multiview-take v1 files (docs/formats.md): held-out CMU subject 86 on fixed
 rigs unlike the random training rigs, plus the issue-8 condition variants at 2, 3 and 4 views.
 
-Usage: python training/make_benchmark.py [OUT_DIR=bench-out/takes] [--frames 300] [--seed 2024]
+Usage: python training/make_benchmark.py [OUT_DIR=bench-out/takes] [--frames 300] [--seed 2024] [--split bench|val]
+       python training/make_benchmark.py bench-out/takes-continuous --continuous   (issue 13: see continuous())
 Deterministic for a given seed. The noise is a *variant* of the training model (other spreads, tail weight, swap
 rates, one fixed detector definition and per-view quality for the whole take), never tuned on this set.
 """
@@ -103,6 +104,63 @@ def sequences(n_frames, n_takes, seed, split="bench"):
     return out
 
 
+def continuous_sequences(n_frames, n_takes, seed, split="bench", n_segments=3):
+    """n_takes takes of n_segments continuous stretches (n_frames // n_segments frames at 30 fps each, from different
+    clips, one body per take), each pulled into the volume by one constant shift (never a per-frame pull, which
+    would bend the motion), for continuous takes whose segments are separated by a time gap."""
+    clips = [j for _, _, _, j, _ in cmu.split_clips(split)]
+    rng = np.random.default_rng(seed)
+    seg = n_frames // n_segments
+    long = [c for c in clips if len(c) >= seg]
+    out = []
+    for _ in range(n_takes):
+        parts = []
+        for ci in rng.choice(len(long), n_segments, replace=len(long) < n_segments):
+            c = long[ci]
+            s = rng.integers(0, len(c) - seg + 1)
+            x = c[s: s + seg].astype(float)
+            mid = 0.5 * (x[:, J["left_hip"]] + x[:, J["right_hip"]])
+            x[..., [0, 2]] -= mid[:, None][..., [0, 2]].mean(0)
+            parts.append(x)
+        body = augment_bones(rng, np.concatenate(parts), shared=True).astype(float)
+        out.append(np.split(body, n_segments))
+    return out
+
+
+def detect_temporal(rng, tnoise, cams, gt, up, local, times):
+    """Detections with time in them (parallax_train.temporal_noise, one take = one window of T frame sets)."""
+    T = gt.shape[0]
+    V = len(cams)
+    K = np.stack([c["K"] for c in cams])[None, None]
+    dist = np.stack([c["dist"] for c in cams])[None, None]
+    R = np.stack([c["R"] for c in cams])[None, None]
+    t = np.stack([c["t"] for c in cams])[None, None]
+    det_pts = gt + tnoise.base.definition_offsets(rng, gt, np.broadcast_to(up, (T, 3)), local=local)
+    uv, depth = cam.project_with_depth(K, dist, R, t, np.broadcast_to(det_pts[None, :, None], (1, T, V, 17, 3)))
+    clean, _ = cam.project_with_depth(K, dist, R, t, np.broadcast_to(gt[None, :, None], (1, T, V, 17, 3)))
+    vis = depth > 0.05
+    W = np.array([[c["width"] for c in cams]])
+    H = np.array([[c["height"] for c in cams]])
+    return tnoise.apply(rng, uv, vis, box_diag(clean, vis), W, H, np.ones((1, V), bool), times[None])[0]
+
+
+def bench_temporal_noise(base: NoiseModel, rng):
+    """The bench detector (bench_noise) with its own temporal character per take: the measured jitter time constant,
+    OU share and run persistences each scaled by a log-normal factor (not the training draw), no random occlusions,
+    camera dropouts or corrupt views (those are the named conditions)."""
+    from parallax_train.temporal_noise import TemporalNoise
+
+    tn = TemporalNoise.default(p_cam_drop=0.0, p_occlusion=0.0)
+    tn.base = bench_noise(base, rng)
+    tn.base.params["corrupt_view"] = 0.0
+    tn.ou_tau *= float(np.exp(rng.normal(0.0, 0.3)))
+    tn.ou_fraction = float(np.clip(tn.ou_fraction * np.exp(rng.normal(0.0, 0.1)), 0.3, 0.97))
+    tn.tau_gross *= float(np.exp(rng.normal(0.0, 0.3)))
+    tn.tau_miss *= float(np.exp(rng.normal(0.0, 0.3)))
+    tn.tau_swap = tn.tau_gross
+    return tn
+
+
 def detect(rng, noise, cams, gt, up, local, scale=1.0):
     T = gt.shape[0]
     V = len(cams)
@@ -142,7 +200,7 @@ def occlude_lower_body(rng, kp):
     kp[~det] = 0  # what the detector never reported stays unreported
 
 
-def write_take(path, name, cams, gt, kp, meta, views_null=None):
+def write_take(path, name, cams, gt, kp, meta, views_null=None, times=None):
     frames = []
     for i in range(len(gt)):
         views = []
@@ -151,7 +209,7 @@ def write_take(path, name, cams, gt, kp, meta, views_null=None):
                 views.append(None)
             else:
                 views.append([[round(float(a), 3), round(float(b), 3), round(float(s), 4)] for a, b, s in kp[i, v]])
-        frames.append({"time": round(i / FPS, 6), "views": views,
+        frames.append({"time": round(i / FPS if times is None else float(times[i]), 6), "views": views,
                        "gt": {n: [round(float(x), 5) for x in gt[i, j]] for j, n in enumerate(COCO17_NAMES)}})
     take = {"format": "multiview-take", "version": 1, "fps": FPS, "keypoints2d": "coco17",
             "cameras": [cam.camera_to_json(c["name"], c["width"], c["height"], c["K"], c["dist"], c["R"], c["t"])
@@ -184,6 +242,8 @@ def main(argv=None):
     # "val" makes a development set (other subjects, same rigs and conditions) for choosing settings without
     # looking at the benchmark's own subject.
     ap.add_argument("--split", choices=["bench", "val"], default="bench")
+    ap.add_argument("--continuous", action="store_true",
+                    help="issue 13: three continuous 30 fps segments per take, 2 s apart, temporal detector noise")
     a = ap.parse_args(argv)
     os.makedirs(a.out, exist_ok=True)
     t0 = time.time()
@@ -199,12 +259,24 @@ def main(argv=None):
     # One view's lower body hidden behind furniture, and the detector guessing it anyway: legs placed off the body
     # with middling scores, the same wrong way for stretches of the take.
     jobs += [("occluded1", "occluded1", k) for k in (2, 3, 4)]
-    seqs = sequences(a.frames, len(jobs), a.seed, a.split)
+    if a.continuous:
+        segs = continuous_sequences(a.frames, len(jobs), a.seed, a.split)
+        seqs = [np.concatenate(s) for s in segs]
+        # Continuous within a segment (30 fps); 2 s between segments, so temporal methods must start afresh there.
+        tseg = [np.arange(len(x)) / FPS + k * (len(x) / FPS + 2.0) for s in segs[:1] for k, x in enumerate(s)]
+        take_times = np.concatenate(tseg)
+    else:
+        seqs = sequences(a.frames, len(jobs), a.seed, a.split)
+        take_times = None
     up = np.array([0.0, 1.0, 0.0])
     index = []
     for ti, ((rig, cond, k), gt) in enumerate(zip(jobs, seqs)):
         rng = np.random.default_rng([a.seed, ti])
-        noise = bench_noise(base, rng)
+        if a.continuous:
+            tnoise = bench_temporal_noise(base, rng)
+            noise = tnoise.base
+        else:
+            noise = bench_noise(base, rng)
         local = noise.draw_local_offsets(rng, 1)[0]
         if cond is None:
             cams, name = rg[rig], rig
@@ -216,7 +288,13 @@ def main(argv=None):
             cams = rolled(cams, 30.0)
         if cond == "precise":
             noise = noise.with_overrides(nu=float("inf"), swap_limb=0.0)
-        kp = detect(rng, noise, cams, gt, up, local, scale=0.25 if cond == "precise" else 1.0)
+        if a.continuous:
+            if cond == "precise":
+                tnoise.base = noise.with_overrides(joints={n: {**v, "sigma": 0.25 * v["sigma"]}
+                                                           for n, v in noise.params["joints"].items()})
+            kp = detect_temporal(rng, tnoise, cams, gt, up, local, take_times)
+        else:
+            kp = detect(rng, noise, cams, gt, up, local, scale=0.25 if cond == "precise" else 1.0)
         views_null = None
         wgt, wcams, wup = gt, cams, up
         if cond == "noconf":
@@ -244,10 +322,12 @@ def main(argv=None):
         if M is not None:
             wcams, wgt = transform(cams, gt, M, c)
             wup = M @ up
-        meta = {"generator": "training/make_benchmark.py", "seed": a.seed, "rig": rig.lstrip("_"),
-                "condition": cond or "none", "views": len(cams), "subject": "CMU 86 (held out)",
-                "up": wup.tolist(), "noise": "bench variant of training/noise/movenet_noise.json"}
-        write_take(a.out, name, wcams, wgt, kp, meta, views_null)
+        meta = {"generator": "training/make_benchmark.py" + (" --continuous" if a.continuous else ""),
+                "seed": a.seed, "rig": rig.lstrip("_"), "condition": cond or "none", "views": len(cams),
+                "subject": "CMU 86 (held out)" if a.split == "bench" else "CMU val subjects",
+                "up": wup.tolist(), "noise": "bench variant of training/noise/movenet_noise.json"
+                + (" with a per-take variant of the measured temporal structure" if a.continuous else "")}
+        write_take(a.out, name, wcams, wgt, kp, meta, views_null, take_times)
         index.append({"file": f"{name}.json", "views": len(cams), "condition": cond or "none", "rig": rig.lstrip("_")})
     with open(os.path.join(a.out, "index.json"), "w") as f:
         json.dump({"seed": a.seed, "frames": a.frames, "takes": index}, f, indent=1)

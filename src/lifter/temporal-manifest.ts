@@ -23,6 +23,7 @@ export const TemporalConfigSchema = z.object({
   out_scale: z.number().positive(),
   ln_eps: z.number().positive(),
   time_scale_s: z.number().positive(),
+  diff_scale: z.number().positive(),
 });
 export type TemporalConfig = z.infer<typeof TemporalConfigSchema>;
 

@@ -197,7 +197,7 @@ export class TemporalLifterMethod implements FusionMethod {
           x.set(e.emb!.subarray(j * Df, (j + 1) * Df), at);
           let o = at + Df;
           for (let r = 0; r < 3; r++) x[o++] = ref[3 * j + r];
-          for (let r = 0; r < 3; r++) x[o++] = ref[3 * j + r] - tp[3 * j + r];
+          for (let r = 0; r < 3; r++) x[o++] = (ref[3 * j + r] - tp[3 * j + r]) * c.diff_scale;
           x[o++] = e.logErr![2 * j];
           x[o++] = e.logErr![2 * j + 1];
           timeFeatures(tau, c.time_scale_s, x, o);

@@ -5,7 +5,7 @@ names: the encoder's under `frame.`).
 Per frame set of the window the encoder gives, in that frame's own canonical frame, a pose, two log errors and the
 per-joint embedding (its pose block's output, layer-normalised without the affine). The poses are moved into the
 *target* frame set's canonical frame through the world (exact, so the model stays world-frame equivariant), and each
-(frame, joint) becomes a token: [embedding, pose in the target frame, pose − the target's pose, log errors, time
+(frame, joint) becomes a token: [embedding, pose in the target frame, (pose − the target's pose) × diff_scale, log errors, time
 features of τ = t − t_target]. The frame rate is never an input: τ is, so 15-60 fps and dropped frame sets are all
 the same to the model. Attention over time per joint (masked: frame sets that are absent or gave no features)
 → the target's token per joint → attention among the 17 joints → head: a residual (× out_scale m) on the
@@ -38,6 +38,9 @@ class TemporalConfig:
     out_scale: float = 0.1
     ln_eps: float = 1e-5
     time_scale_s: float = TIME_SCALE_S
+    # Motion between frame sets is centimetres; scaled up so that it weighs like the unit-scale embedding from the
+    # first step (otherwise the input layer needs thousands of steps to grow weights that large).
+    diff_scale: float = 20.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -103,7 +106,7 @@ class TemporalLifter(nn.Module):
         B, T, J, _ = emb.shape
         D = self.cfg.dim
         tf = time_features(tau, self.cfg.time_scale_s)[:, :, None, :].expand(B, T, J, N_TIME_FEATURES)
-        x_in = torch.cat([emb, pose_ref, pose_ref - target_pose[:, None], log_err, tf], -1)
+        x_in = torch.cat([emb, pose_ref, (pose_ref - target_pose[:, None]) * self.cfg.diff_scale, log_err, tf], -1)
         x = self.inp(x_in) + self.joint_emb  # (B,T,J,D)
         x = x.permute(0, 2, 1, 3).reshape(B * J, T, D)
         bias = ((1.0 - slot_mask) * MASK_NEG)[:, None, :].expand(B, J, T).reshape(B * J, 1, 1, T)
