@@ -26,7 +26,7 @@ describe('robust-offline (zero-phase local polynomial)', () => {
   it('reproduces a quadratic motion exactly, with dropped frame sets and no lag, and never crosses a time jump', async () => {
     const t = [0, 1, 2, 4, 5, 6, 7, 9, 10, 11, 12].map((k) => k / 30).concat([3, 3 + 1 / 30, 3 + 2 / 30]);
     const x = t.map((s) => (s < 2 ? 0.3 + 1.2 * s - 2 * s * s : 5));
-    const m = new SmoothedMethod(new Replay(x.map(pose)), { offline: true });
+    const m = new SmoothedMethod(new Replay(x.map(pose)), { offline: true, localPoly: { halfWindowS: 0.2, order: 2 } });
     expect(m.id).toBe('replay-offline');
     const out = await m.estimateFrames(cams, empty(t.length), t);
     out.forEach((p, i) => expect(p!.joints[0]).toBeCloseTo(x[i], 9));
@@ -51,7 +51,7 @@ describe('robust-smoothed (causal One Euro)', () => {
     const x = t.map((s) => (s < 10 ? 0.01 * (rand() - 0.5) : 3));
     const poses: (Pose3D | null)[] = x.map(pose);
     poses[30] = null;
-    const m = new SmoothedMethod(new Replay(poses), { offline: false });
+    const m = new SmoothedMethod(new Replay(poses), { offline: false, oneEuro: { minCutoff: 1, beta: 0.7, dCutoff: 1 } });
     expect(m.id).toBe('replay-smoothed');
     const out = await m.estimateFrames(cams, empty(t.length), t);
     expect(out[30]).toBeNull();

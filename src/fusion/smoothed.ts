@@ -23,12 +23,14 @@ export interface LocalPolyParams {
 }
 
 /**
- * Chosen by `npm run tune:smoothing` (cli/tune-smoothing.ts) on the continuous validation takes (CMU "val" subjects,
- * `python training/make_benchmark.py bench-out/val-continuous --continuous --split val --seed 7`): the lowest mean
- * MPJPE of robust triangulation + filter over every rig and view count there. See docs/benchmarks.md.
+ * Chosen by `npm run tune:smoothing -- bench-out/val-continuous --max-subsets 1` (cli/tune-smoothing.ts) on the
+ * continuous validation takes (CMU "val" subjects, `python training/make_benchmark.py bench-out/val-continuous
+ * --continuous --split val --seed 7`): the lowest mean MPJPE of robust triangulation + filter over every take and
+ * view count there (robust alone 120.7 mm; One Euro 116.2 mm, acceleration error 111.5 → 51.4 mm/frame²; local
+ * linear fit over ±0.2 s 103.3 mm, 12.7 mm/frame²). See docs/benchmarks.md for the whole grid.
  */
-export const TUNED_ONE_EURO: OneEuroParams = { minCutoff: 1.0, beta: 0.7, dCutoff: 1.0 };
-export const TUNED_LOCAL_POLY: LocalPolyParams = { halfWindowS: 0.2, order: 2 };
+export const TUNED_ONE_EURO: OneEuroParams = { minCutoff: 4, beta: 3, dCutoff: 1 };
+export const TUNED_LOCAL_POLY: LocalPolyParams = { halfWindowS: 0.2, order: 1 };
 
 interface Held {
   time: number;
