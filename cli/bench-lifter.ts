@@ -1,7 +1,9 @@
 /**
  * npm run bench:lifter [-- --model-dir DIR] — the lifter's speed with tfjs wasm in Node (one thread): latency per
  * 4-view frame set at batch 1 (features + network + world pose) and throughput at batch 64, side by side with
- * robust triangulation of the same frame sets.
+ * robust triangulation of the same frame sets. With public/models/lifter-temporal present, also the temporal lifter
+ * (causal, frame sets at 30 fps fed one at a time as live capture does, and a take-sized call), with the number of
+ * live tensors before and after the run (flat = nothing leaks per frame set).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadavg } from 'node:os';
@@ -58,6 +60,24 @@ async function main() {
   console.log('| method | batch 1: wall ms per frame set (median) | batch 1: CPU ms | batch 64: frame sets/s | batch 64: wall ms per frame set | batch 64: CPU ms per frame set |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(row('lifter (tfjs wasm)', lat, bt));
+  try {
+    const { loadTemporalFromDir } = await import('../src/lifter/temporal-load-node');
+    const temporal = await loadTemporalFromDir();
+    const t = (i: number) => i / 30;
+    for (let i = 0; i < 20; i++) await temporal.estimateFrames(cams, [frames[i]], [t(i)]);
+    const before = tf.memory().numTensors;
+    temporal.reset();
+    const tl = await timeEach(N, (i) => temporal.estimateFrames(cams, [frames[i]], [t(i)]));
+    const tb = await timeEach(batches, (i) => {
+      temporal.reset();
+      return temporal.estimateFrames(cams, frames.slice(i * 64, (i + 1) * 64), Array.from({ length: 64 }, (_, k) => t(k)));
+    });
+    console.log(row('lifter-temporal (causal, tfjs wasm)', tl, tb));
+    console.log(`lifter-temporal: tensors alive before ${before}, after ${N} live frame sets ${tf.memory().numTensors}; frame sets held ${temporal.heldFrameSets}`);
+    temporal.dispose();
+  } catch (e) {
+    console.log(`lifter-temporal not measured: ${(e as Error).message}`);
+  }
   console.log(row('robust triangulation', robLat, rbt));
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const mem = tf.memory();
