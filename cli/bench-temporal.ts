@@ -1,6 +1,7 @@
 /**
  * npm run bench:temporal -- [takes dir = bench-out/takes-continuous] [--methods …] [--max-subsets 3] [--json raw.json]
  * npm run bench:temporal -- --from a.json,b.json     (tables from saved runs, e.g. methods run at different times)
+ * --only REGEX: only take files matching it (to split a run over processes).
  *
  * Issue 13's tables from the continuous benchmark takes (`python training/make_benchmark.py
  * bench-out/takes-continuous --continuous`: held-out CMU subject 86, 30 fps, three continuous segments a take):
@@ -89,9 +90,9 @@ interface TakeResult {
   rows: EvalRow[];
 }
 
-async function run(dir: string, ids: string[], maxSubsets: number): Promise<TakeResult[]> {
+async function run(dir: string, ids: string[], maxSubsets: number, only?: RegExp): Promise<TakeResult[]> {
   const t0 = performance.now();
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json' && (!only || only.test(f))).sort();
   const { methods, shared } = await makeMethods(ids);
   const out: TakeResult[] = [];
   for (const file of files) {
@@ -112,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { methods: { type: 'string' }, 'max-subsets': { type: 'string', default: '3' }, json: { type: 'string' }, from: { type: 'string' } },
+    options: { methods: { type: 'string' }, 'max-subsets': { type: 'string', default: '3' }, json: { type: 'string' }, from: { type: 'string' }, only: { type: 'string' } },
   });
   const t0 = performance.now();
   const dir = positionals[0] ?? 'bench-out/takes-continuous';
@@ -131,8 +132,8 @@ async function main(argv: string[]): Promise<number> {
     results = [...byFile.values()];
     source = `--from ${values.from}`;
   } else {
-    results = await run(dir, values.methods ? values.methods.split(',') : IDS, maxSubsets);
-    source = `${dir} --max-subsets ${maxSubsets}${values.methods ? ` --methods ${values.methods}` : ''}`;
+    results = await run(dir, values.methods ? values.methods.split(',') : IDS, maxSubsets, values.only ? new RegExp(values.only) : undefined);
+    source = `${dir} --max-subsets ${maxSubsets}${values.methods ? ` --methods ${values.methods}` : ''}${values.only ? ` --only '${values.only}'` : ''}`;
     if (values.json) writeFileSync(values.json, JSON.stringify({ takes: results }, null, 1));
   }
   const rigRows = new Map<string, Group>();
