@@ -48,8 +48,10 @@ def export_checkpoint(path: Path, out_dir: Path) -> None:
         data='synthetic windows: CMU mocap (mocap.cs.cmu.edu) train subjects as continuous sequences at 15-60 fps, '
              'random 2-8 camera rigs, detector noise training/noise/movenet_noise.json with the temporal structure '
              'measured in training/noise/movenet_pose2sim_temporal.json, parallax_train.synth_seq.sample_windows',
-        encoder=f'the single-frame lifter from {tc.get("init") or "(none)"}, frozen',
-        steps=state['step'], batch_size=tc['batch_size'], seed=tc['seed'],
+        encoder='the single-frame lifter public/models/lifter (its weights are the frame.* tensors), frozen',
+        steps=state['step'] + tc.get('init_steps', 0), batch_size=tc['batch_size'], seed=tc['seed'],
+        schedule=(f'continued from {Path(tc["init"]).name} ({tc.get("init_steps", 0)} steps before this run)'
+                  if tc.get('init_steps') else 'one run'),
         val_mpjpe_mm={str(k): {m: round(v[m], 1) for m in ('causal', 'offline', 'causal_frame', 'offline_frame',
                                                               'causal_tri', 'offline_tri')} for k, v in val.items()},
         val_split='CMU held-out subjects (bank split "val"), windows at 15-60 fps', trainer='training/train_temporal.py',
@@ -68,6 +70,7 @@ def main() -> None:
     ap.add_argument('--dim', type=int, default=TemporalConfig.dim)
     ap.add_argument('--n-time', type=int, default=TemporalConfig.n_time)
     ap.add_argument('--val-every', type=int, default=TemporalTrainConfig.val_every)
+    ap.add_argument('--warmup', type=int, default=TemporalTrainConfig.warmup)
     ap.add_argument('--val-samples', type=int, default=TemporalTrainConfig.val_samples)
     ap.add_argument('--out', default=str(HERE / 'cache' / 'lifter_temporal.pt'))
     ap.add_argument('--init', default=str(HERE.parent / 'public' / 'models' / 'lifter'),
@@ -80,10 +83,16 @@ def main() -> None:
         return
     from parallax_train.export import load_exported
 
-    frame_cfg = load_exported(a.init).cfg.to_dict() if Path(a.init).is_dir() else None
-    mc = TemporalConfig(dim=a.dim, ffn=2 * a.dim, n_time=a.n_time, **({'frame': frame_cfg} if frame_cfg else {}))
+    init_steps = 0
+    if Path(a.init).is_dir():
+        mc = TemporalConfig(dim=a.dim, ffn=2 * a.dim, n_time=a.n_time, frame=load_exported(a.init).cfg.to_dict())
+    else:  # a temporal checkpoint: a second schedule on top of it, same architecture
+        _, prev = load_temporal(a.init)
+        mc = TemporalConfig(**prev['config'])
+        init_steps = prev['step'] + prev['train_config'].get('init_steps', 0)
     cfg = TemporalTrainConfig(seed=a.seed, steps=a.steps, batch_size=a.batch, lr=a.lr, max_minutes=a.minutes,
-                              val_every=a.val_every, val_samples=a.val_samples, out=a.out, model=mc, init=a.init)
+                              val_every=a.val_every, val_samples=a.val_samples, out=a.out, model=mc, init=a.init,
+                              init_steps=init_steps, warmup=a.warmup)
     print(f'config: {cfg}', flush=True)
     train(cfg, synthetic_windows(), log=lambda s: print(s, flush=True))
 
