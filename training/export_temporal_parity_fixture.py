@@ -73,7 +73,7 @@ def main() -> None:
 
     torch.manual_seed(11)
     cfg = TemporalConfig(frame=LifterConfig(dim=16, heads=2, ffn=32, n_spatial=1, n_fusion=1, n_pose=1).to_dict(),
-                         dim=16, heads=2, ffn=32, n_time=1, n_pose=1)
+                         dim=16, heads=2, ffn=32, n_time=2, n_pose=1)
     model = TemporalLifter(cfg).eval()
     with torch.no_grad():  # zero heads would hide both networks
         for h in (model.head, model.frame.head):

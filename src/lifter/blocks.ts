@@ -190,6 +190,27 @@ export class Blocks {
     return tf.add(x1, linear(w.fc2, tf.mul(u, tf.add(tf.erf(u), 1))));
   }
 
+  /**
+   * Block `name` evaluated only at one query row per item: x rows (N·T, D), mask2d (N,T) 0/1 over keys, rows (N)
+   * int32 indices into x of each item's query. Returns those rows after the block (N, D): the same numbers as
+   * block() followed by a gather, at a T-th of the query, projection and feed-forward work (a last layer whose other
+   * outputs nobody reads).
+   */
+  blockAt(name: string, x: tf.Tensor, N: number, T: number, mask2d: tf.Tensor, rows: tf.Tensor): tf.Tensor {
+    const w = this.blocks.get(name)!;
+    const D = this.dim, H = this.heads, dh = D / H;
+    const xn = this.normalize(x);
+    const q = tf.reshape(linear(w.q, tf.gather(xn, rows)), [N * H, 1, dh]);
+    const kT = tf.reshape(tf.transpose(tf.reshape(linear(w.k, xn), [N, T, H, dh]), [0, 2, 3, 1]), [N * H, dh, T]);
+    const v = tf.reshape(tf.transpose(tf.reshape(linear(w.v, xn), [N, T, H, dh]), [0, 2, 1, 3]), [N * H, T, dh]);
+    const bias = tf.reshape(tf.tile(tf.reshape(tf.mul(tf.sub(1, mask2d), MASK_NEG), [N, 1, T]), [1, H, 1]), [N * H, 1, T]);
+    const att = tf.softmax(tf.add(tf.matMul(q, kT), bias), -1);
+    const y = tf.reshape(tf.matMul(att, v), [N, D]);
+    const x1 = tf.add(tf.gather(x, rows), linear(w.proj, y));
+    const u = linear(w.fc1, this.normalize(x1));
+    return tf.add(x1, linear(w.fc2, tf.mul(u, tf.add(tf.erf(u), 1))));
+  }
+
   dispose(): void {
     for (const b of this.blocks.values()) [b.q, b.k, b.v, b.proj, b.fc1, b.fc2].forEach(disposeLinear);
     tf.dispose([...this.masks.values()]);

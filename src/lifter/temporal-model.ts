@@ -89,9 +89,12 @@ export class TemporalNet {
       const bl = this.blocks;
       const x0 = tf.reshape(linear(this.inp, tf.tensor2d(xIn, [B * T * J, nIn])), [B, T, J, D]);
       let x = tf.reshape(tf.transpose(tf.add(x0, this.jointEmb), [0, 2, 1, 3]), [B * J * T, D]); // rows (b, j, t)
-      const kb = bl.keyBias(tf.tensor2d(keyMask, [B * J, T]), B * J, T);
-      for (let i = 0; i < c.n_time; i++) x = bl.block(`time.${i}`, x, B * J, T, kb);
-      const xt = tf.gather(x, tf.tensor1d(rows, 'int32'));
+      const m2 = tf.tensor2d(keyMask, [B * J, T]);
+      const kb = bl.keyBias(m2, B * J, T);
+      const idx = tf.tensor1d(rows, 'int32');
+      // Only the target's token is read after the last time block, so that block runs at the target only.
+      for (let i = 0; i < c.n_time - 1; i++) x = bl.block(`time.${i}`, x, B * J, T, kb);
+      const xt = c.n_time > 0 ? bl.blockAt(`time.${c.n_time - 1}`, x, B * J, T, m2, idx) : tf.gather(x, idx);
       let xp = tf.reshape(tf.add(tf.reshape(xt, [B, J, D]), this.poseEmb), [B * J, D]);
       for (let i = 0; i < c.n_pose; i++) xp = bl.block(`pose.${i}`, xp, B, J, null);
       const o = tf.reshape(linear(this.head, bl.normalize(xp)), [B, J, 5]);
