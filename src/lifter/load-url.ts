@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WASM_PATH } from '../detection/models';
-import { netFromParts } from './manifest';
+import { netFromParts, weightsFileName } from './manifest';
 import type { LifterNet } from './model';
 
 function baseUrl(): string {
@@ -36,8 +36,8 @@ export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lif
   const base = url.endsWith('/') ? url : `${url}/`;
   const res = await fetch(`${base}manifest.json`);
   if (!res.ok) throw new Error(`lifter: ${base}manifest.json: HTTP ${res.status}`);
-  const manifest = (await res.json()) as { weights?: unknown };
-  const name = typeof manifest.weights === 'string' ? manifest.weights : 'weights.bin';
+  const manifest: unknown = await res.json();
+  const name = weightsFileName(manifest);
   const w = await fetch(`${base}${name}`);
   if (!w.ok) throw new Error(`lifter: ${base}${name}: HTTP ${w.status}`);
   return netFromParts(manifest, await w.arrayBuffer());
