@@ -199,7 +199,8 @@ export function CalibrationWizard() {
       setImportError('');
       setMessage(`Imported ${file.name} (${cams.length} cameras).`);
     } catch (e) {
-      setImportError(`${file.name}: ${(e as Error).message}`); // the calibration in use stays as it was
+      const msg = (e as Error).message; // the readers name the file; the calibration in use stays as it was
+      setImportError(msg.startsWith(`${file.name}: `) ? msg : `${file.name}: ${msg}`);
     }
   };
 

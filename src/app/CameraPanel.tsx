@@ -21,7 +21,7 @@ export function CameraPanel() {
   const snap = useSyncExternalStore(capture.subscribe, capture.getSnapshot);
   const [picked, setPicked] = useState<string[]>([]);
   const [files, setFiles] = useState<File[]>([]);
-  const [calib, setCalib] = useState<{ text: string; error: boolean } | null>(null);
+  const [calib, setCalib] = useState<{ text: string; error: boolean; kept?: string } | null>(null);
   const busy = snap.phase === 'running' || snap.phase === 'starting';
   useEffect(() => setPicked(snap.devices.slice(0, MAX_CAMERAS).map((d) => d.deviceId)), [snap.devices]);
 
@@ -35,7 +35,10 @@ export function CameraPanel() {
       bus.cameras.emit(cams);
       setCalib({ text: `${f.name}: ${cams.length} cameras (${cams.map((c) => c.name).join(', ')})`, error: false });
     } catch (e) {
-      setCalib({ text: `${f.name}: ${e instanceof Error ? e.message : String(e)}`, error: true });
+      const msg = e instanceof Error ? e.message : String(e);
+      const cams = bus.cameras.latest();
+      const kept = cams?.length ? `${cams.length} cameras (${cams.map((c) => c.name).join(', ')})` : 'none';
+      setCalib({ text: msg.startsWith(`${f.name}: `) ? msg : `${f.name}: ${msg}`, error: true, kept }); // readers name the file
     }
   };
   const startVideos = () => {
@@ -139,6 +142,7 @@ export function CameraPanel() {
       {calib && (
         <div className={calib.error ? 'capture-error' : 'capture-calibration'} role={calib.error ? 'alert' : undefined} data-testid="capture-calibration">
           {calib.text}
+          {calib.kept && <div data-testid="capture-calibration-kept">Not loaded; the calibration in use is unchanged: {calib.kept}.</div>}
         </div>
       )}
       {snap.error && <div className="capture-error" role="alert" data-testid="capture-error">{snap.error}</div>}
