@@ -153,6 +153,9 @@ describe('property: the OpenPose import', () => {
         }
         expect(firstNonFinite(take)).toBeNull();
         expect(checkCameras(take.cameras)).toEqual([]);
+        // What the import writes must read back: every coordinate within the take's bounds.
+        for (const f of take.frames) for (const v of f.views) if (v) for (let k = 0; k < v.length; k += 3) expect(Math.abs(v[k]) + Math.abs(v[k + 1])).toBeLessThanOrEqual(2 * LIMITS.maxPixel);
+        expect(parseTake(JSON.stringify({ format: 'multiview-take', version: 1, fps: 30, keypoints2d: 'coco17', cameras: take.cameras.map(cameraToJSON), frames: [] })).cameras).toHaveLength(2);
       }),
       RUNS,
     );
