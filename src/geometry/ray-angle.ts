@@ -3,24 +3,13 @@
  * that meet at a tiny angle (cameras at the same place, or a far point seen from a short baseline) fix the
  * direction of the point but not its distance: a pixel of noise moves the intersection by metres. Triangulation
  * and the lifter refuse such a point or pose rather than guess (docs/formats.md, "Geometry that cannot see depth").
- * This measures the rays only; intersecting them stays with the methods' own routines.
+ * This measures the rays only (directions from camera.ts's normalizedRay / pixelRay); intersecting them stays with
+ * the methods' own routines.
  */
-import type { Camera } from './camera';
 
 /** Below this largest pairwise ray angle a point gets no estimate. At 2°, 1 px of noise at f = 1000 px (0.057°) moves
  * the intersection along the ray by about 3 % of the distance; at 0.1° it would be 60 %. */
 export const MIN_RAY_ANGLE_DEG = 2;
-
-/** World direction (unit) of the ray through ideal normalised image coordinates (x, y), into out[offset..+3]. */
-export function normalizedRayDirection(cam: Camera, x: number, y: number, out: Float64Array, offset = 0): Float64Array {
-  const R = cam.R;
-  const wx = R[0] * x + R[3] * y + R[6], wy = R[1] * x + R[4] * y + R[7], wz = R[2] * x + R[5] * y + R[8];
-  const n = Math.hypot(wx, wy, wz);
-  out[offset] = wx / n;
-  out[offset + 1] = wy / n;
-  out[offset + 2] = wz / n;
-  return out;
-}
 
 /**
  * Largest angle in degrees (0–90) between the lines of any two of n unit ray directions (xyz interleaved); 0 for

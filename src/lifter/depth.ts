@@ -5,8 +5,8 @@
  * anchor the features are built around lies behind a camera that sees the person. Same measure as triangulation's
  * per-joint refusal (geometry/ray-angle.ts).
  */
-import { depthOf, pixelToNormalized, type Camera } from '../geometry/camera';
-import { maxRayAngleDeg, MIN_RAY_ANGLE_DEG, normalizedRayDirection } from '../geometry/ray-angle';
+import { depthOf, normalizedRay, pixelToNormalized, type Camera } from '../geometry/camera';
+import { maxRayAngleDeg, MIN_RAY_ANGLE_DEG } from '../geometry/ray-angle';
 import type { FrameViews } from '../fusion/types';
 import { NUM_JOINTS } from '../keypoints/coco17';
 
@@ -26,7 +26,7 @@ export function depthRefusal(cameras: readonly Camera[], views: FrameViews, anch
       const u = kp[3 * j], w = kp[3 * j + 1], s = kp[3 * j + 2];
       // The views the features use (features.ts): finite, scored above 0, inside the lens model.
       if (!(Number.isFinite(u) && Number.isFinite(w) && s > 0) || !pixelToNormalized(cameras[v], u, w, nrm)) continue;
-      normalizedRayDirection(cameras[v], nrm[0], nrm[1], dirs, 3 * n++);
+      normalizedRay(cameras[v], nrm[0], nrm[1], dirs, 3 * n++);
       seen[v] = 1;
     }
     if (n >= 2) angles.push(maxRayAngleDeg(dirs, n));

@@ -21,10 +21,10 @@
  * depth: cameras at one place, or too far for their baseline; geometry/ray-angle.ts), or whose estimate lies behind
  * a camera, gets no estimate; `status` says which.
  */
-import { depthOf, pixelToNormalized, projectPoint, type Camera } from '../geometry/camera';
+import { depthOf, normalizedRay, pixelToNormalized, projectPoint, type Camera } from '../geometry/camera';
 import { levenbergMarquardt } from '../geometry/lm';
 import { symmetricEigen } from '../geometry/linalg';
-import { maxRayAngleDeg, MIN_RAY_ANGLE_DEG, normalizedRayDirection } from '../geometry/ray-angle';
+import { maxRayAngleDeg, MIN_RAY_ANGLE_DEG } from '../geometry/ray-angle';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import type { FrameViews, Pose3D } from '../fusion/types';
 
@@ -69,7 +69,7 @@ const rayDirs = new Float64Array(3 * 32);
 /** Largest angle (degrees) between the rays of the observations whose view bit is set in mask. */
 export function observationRayAngle(rig: PreparedRig, obs: readonly Observation[], mask: number): number {
   let n = 0;
-  for (const o of obs) if (mask & (1 << o.view)) normalizedRayDirection(rig.cameras[o.view], o.x, o.y, rayDirs, 3 * n++);
+  for (const o of obs) if (mask & (1 << o.view)) normalizedRay(rig.cameras[o.view], o.x, o.y, rayDirs, 3 * n++);
   return maxRayAngleDeg(rayDirs, n);
 }
 
