@@ -57,3 +57,34 @@ export function rigUp(cameras: readonly Camera[], use: ArrayLike<number | boolea
   }
   return [up[0], up[1], up[2]];
 }
+
+/** Snapping tolerance: a calibrated floor's normal is a world axis, so a rig up within this of one is taken as it. */
+const FLOOR_SNAP_DEG = 10;
+
+export interface WorldUp {
+  /** Unit up in the cameras' world frame. */
+  up: [number, number, number];
+  /**
+   * 'floor': up is a world axis (±x, ±y or ±z), the normal of the calibration's floor (a floor board, a lab's
+   * z-up frame); 'rig': no axis is within FLOOR_SNAP_DEG, up is the rig's own estimate (a board on a wall).
+   */
+  from: 'floor' | 'rig';
+}
+
+/**
+ * The one answer to "which way is up in this calibration", for the 3D view and every export: the calibration's floor
+ * when its frame has one (the rig's up lies within a few degrees of a world axis, which is then exact, so a
+ * calibrated floor stays exactly level), else the rig's up.
+ */
+export function worldUp(cameras: readonly Camera[]): WorldUp {
+  const up = rigUp(cameras);
+  const cosSnap = Math.cos((FLOOR_SNAP_DEG * Math.PI) / 180);
+  for (let a = 0; a < 3; a++) {
+    if (Math.abs(up[a]) >= cosSnap) {
+      const axis: [number, number, number] = [0, 0, 0];
+      axis[a] = Math.sign(up[a]);
+      return { up: axis, from: 'floor' };
+    }
+  }
+  return { up, from: 'rig' };
+}

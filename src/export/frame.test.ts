@@ -1,0 +1,116 @@
+/**
+ * Exports in the target's world frame: whatever the calibration's up (z as in a lab, y as in the app, tilted as with
+ * a board on a wall), every file read back stands the figure upright along the up axis it declares.
+ */
+import { describe, expect, it } from 'vitest';
+import { transformCameraWorld, type Camera } from '../geometry/camera';
+import { rodriguesToMatrix } from '../geometry/rotation';
+import { COCO17_NAMES, JOINT, NUM_JOINTS } from '../keypoints';
+import { FIGURE_CYCLE_S, figurePose } from '../sim/figure';
+import { ringRig } from '../sim/rig';
+import { bvhFramePositions, parseBvh } from './bvh-reader';
+import { runExport, type ExportFormat } from './export';
+import { exportFrame, rotatePoses, yUpRotation } from './frame';
+import type { PoseLike } from './types';
+
+const FPS = 15;
+const N = Math.round(FIGURE_CYCLE_S * FPS);
+
+/** The simulated figure and rig (Y up) moved into a world X' = W X + c. */
+function scene(W: Float64Array, c: [number, number, number]) {
+  const cameras: Camera[] = ringRig(4).map((cam) => transformCameraWorld(cam, W, c));
+  const poses: PoseLike[] = rotatePoses(
+    Array.from({ length: N }, (_, f) => ({ joints: figurePose(f / FPS), valid: new Uint8Array(NUM_JOINTS).fill(1) })),
+    W,
+  ).map((p) => {
+    for (let j = 0; j < p!.joints.length; j += 3) for (let k = 0; k < 3; k++) p!.joints[j + k] += c[k];
+    return p!;
+  });
+  return { cameras, poses };
+}
+
+const CASES: Array<{ name: string; W: Float64Array; c: [number, number, number]; up: number[]; from: string }> = [
+  { name: 'y-up (the app)', W: rodriguesToMatrix(0, 0, 0), c: [0, 0, 0], up: [0, 1, 0], from: 'floor' },
+  { name: 'z-up (a lab, Pose2Sim)', W: rodriguesToMatrix(Math.PI / 2, 0, 0), c: [0.4, -1.2, 0], up: [0, 0, 1], from: 'floor' },
+  { name: 'tilted 30° (a board on a wall)', W: rodriguesToMatrix(0.3, 0, 0.42), c: [1, 2, 3], up: [], from: 'rig' },
+  { name: 'upside down', W: rodriguesToMatrix(Math.PI, 0, 0), c: [0, 2.5, 0], up: [0, -1, 0], from: 'floor' },
+];
+
+type Reading = { up: number[]; head: number[]; ankles: number[] };
+
+/** Each format read back as a tool would: its declared up, and the nose and ankle-midpoint of frame f, in metres. */
+function readBack(format: ExportFormat, text: string, f: number): Reading {
+  const ank = (a: number[], b: number[]) => a.map((v, k) => (v + b[k]) / 2);
+  switch (format) {
+    case 'csv': {
+      const lines = text.trimEnd().split('\n');
+      const m = /^# frame: calibration; units: m; up: (\S+) (\S+) (\S+) /.exec(lines[0]);
+      expect(m, lines[0]).not.toBeNull();
+      const cols = lines[1].split(','), row = lines[2 + f].split(',').map(Number);
+      const at = (name: string) => ['x', 'y', 'z'].map((a) => row[cols.indexOf(`${name}_${a}`)]);
+      return { up: m!.slice(1).map(Number), head: at('nose'), ankles: ank(at('left_ankle'), at('right_ankle')) };
+    }
+    case 'json': {
+      const j = JSON.parse(text);
+      expect(j.units).toBe('m');
+      const p = j.frames[f].joints;
+      return { up: j.up, head: p.nose, ankles: ank(p.left_ankle, p.right_ankle) };
+    }
+    case 'trc': {
+      const lines = text.split('\n');
+      expect(lines[2].split('\t')[4]).toBe('mm');
+      const row = lines[6 + f].split('\t').map(Number);
+      const at = (j: number) => [0, 1, 2].map((k) => row[2 + 3 * j + k] / 1000);
+      return { up: [0, 1, 0], head: at(JOINT.nose), ankles: ank(at(JOINT.left_ankle), at(JOINT.right_ankle)) };
+    }
+    case 'bvh': {
+      const data = parseBvh(text);
+      const pos = bvhFramePositions(data, f);
+      const at = (name: string) => {
+        const i = data.joints.findIndex((j) => j.name === name);
+        return [0, 1, 2].map((k) => pos[3 * i + k] / 100);
+      };
+      return { up: [0, 1, 0], head: at('nose'), ankles: ank(at('left_ankle'), at('right_ankle')) };
+    }
+  }
+}
+
+describe('exports in the target world frame', () => {
+  for (const c of CASES) {
+    it(`${c.name}: every format reads back upright along its declared up (BVH and TRC Y up, CSV and JSON as calibrated)`, () => {
+      const { cameras, poses } = scene(c.W, c.c);
+      const frame = exportFrame(cameras);
+      expect(frame.from).toBe(c.from);
+      const trueUp = [c.W[1], c.W[4], c.W[7]];
+      if (c.up.length) expect(frame.up).toEqual(c.up);
+      else expect(frame.up[0] * trueUp[0] + frame.up[1] * trueUp[1] + frame.up[2] * trueUp[2]).toBeGreaterThan(Math.cos((0.01 * Math.PI) / 180));
+      const req = { method: 'robust', fps: FPS, times: poses.map((_, i) => i / FPS), poses, frame, baseName: 'up' };
+      for (const format of ['csv', 'json', 'trc', 'bvh'] as const) {
+        const text = runExport({ ...req, format });
+        for (const f of [0, Math.floor(N / 3), N - 1]) {
+          const r = readBack(format, text, f);
+          const n = Math.hypot(r.up[0], r.up[1], r.up[2]);
+          expect(n).toBeCloseTo(1, 5);
+          const height = r.up.reduce((s, u, k) => s + (u * (r.head[k] - r.ankles[k])) / n, 0);
+          expect(height, `${format} frame ${f}`).toBeGreaterThan(1);
+        }
+      }
+    });
+  }
+
+  it('turns BVH and TRC onto Y up without distorting the figure (the calibration frame\'s x kept where it is level)', () => {
+    const { cameras, poses } = scene(rodriguesToMatrix(Math.PI / 2, 0, 0), [0, 0, 0]);
+    const M = yUpRotation(exportFrame(cameras).up);
+    expect(Array.from(M)).toEqual([1, 0, 0, 0, 0, 1, 0, -1, 0]); // z-up → Y up: (x, y, z) → (x, z, −y)
+    const text = runExport({ format: 'trc', method: 'robust', fps: FPS, times: poses.map((_, i) => i / FPS), poses, frame: exportFrame(cameras), baseName: 'up' });
+    const row = text.split('\n')[6].split('\t').map(Number);
+    const yUp = rotatePoses([poses[0]], M)[0]!;
+    for (let k = 0; k < 3 * COCO17_NAMES.length; k++) expect(Math.abs(row[2 + k] / 1000 - yUp.joints[k])).toBeLessThan(1e-6);
+    // Right-handed: a determinant of +1 for any up.
+    for (const up of [[0, 0, 1], [1, 0, 0], [0, -1, 0], [0.3, 0.8, -0.5]]) {
+      const R = yUpRotation(up);
+      const det = R[0] * (R[4] * R[8] - R[5] * R[7]) - R[1] * (R[3] * R[8] - R[5] * R[6]) + R[2] * (R[3] * R[7] - R[4] * R[6]);
+      expect(det).toBeCloseTo(1, 12);
+    }
+  });
+});
