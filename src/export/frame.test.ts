@@ -3,38 +3,15 @@
  * a board on a wall), every file read back stands the figure upright along the up axis it declares.
  */
 import { describe, expect, it } from 'vitest';
-import { transformCameraWorld, type Camera } from '../geometry/camera';
-import { rodriguesToMatrix } from '../geometry/rotation';
-import { COCO17_NAMES, JOINT, NUM_JOINTS } from '../keypoints';
-import { FIGURE_CYCLE_S, figurePose } from '../sim/figure';
-import { ringRig } from '../sim/rig';
+import { COCO17_NAMES, JOINT } from '../keypoints';
+import { FIGURE_CYCLE_S } from '../sim/figure';
+import { UPRIGHT_CASES, uprightScene } from '../testing/upright-scenes';
 import { bvhFramePositions, parseBvh } from './bvh-reader';
 import { runExport, type ExportFormat } from './export';
 import { exportFrame, rotatePoses, yUpRotation } from './frame';
-import type { PoseLike } from './types';
 
 const FPS = 15;
 const N = Math.round(FIGURE_CYCLE_S * FPS);
-
-/** The simulated figure and rig (Y up) moved into a world X' = W X + c. */
-function scene(W: Float64Array, c: [number, number, number]) {
-  const cameras: Camera[] = ringRig(4).map((cam) => transformCameraWorld(cam, W, c));
-  const poses: PoseLike[] = rotatePoses(
-    Array.from({ length: N }, (_, f) => ({ joints: figurePose(f / FPS), valid: new Uint8Array(NUM_JOINTS).fill(1) })),
-    W,
-  ).map((p) => {
-    for (let j = 0; j < p!.joints.length; j += 3) for (let k = 0; k < 3; k++) p!.joints[j + k] += c[k];
-    return p!;
-  });
-  return { cameras, poses };
-}
-
-const CASES: Array<{ name: string; W: Float64Array; c: [number, number, number]; up: number[]; from: string }> = [
-  { name: 'y-up (the app)', W: rodriguesToMatrix(0, 0, 0), c: [0, 0, 0], up: [0, 1, 0], from: 'floor' },
-  { name: 'z-up (a lab, Pose2Sim)', W: rodriguesToMatrix(Math.PI / 2, 0, 0), c: [0.4, -1.2, 0], up: [0, 0, 1], from: 'floor' },
-  { name: 'tilted 30° (a board on a wall)', W: rodriguesToMatrix(0.3, 0, 0.42), c: [1, 2, 3], up: [], from: 'rig' },
-  { name: 'upside down', W: rodriguesToMatrix(Math.PI, 0, 0), c: [0, 2.5, 0], up: [0, -1, 0], from: 'floor' },
-];
 
 type Reading = { up: number[]; head: number[]; ankles: number[] };
 
@@ -76,9 +53,9 @@ function readBack(format: ExportFormat, text: string, f: number): Reading {
 }
 
 describe('exports in the target world frame', () => {
-  for (const c of CASES) {
+  for (const c of UPRIGHT_CASES) {
     it(`${c.name}: every format reads back upright along its declared up (BVH and TRC Y up, CSV and JSON as calibrated)`, () => {
-      const { cameras, poses } = scene(c.W, c.c);
+      const { cameras, poses } = uprightScene(c, FPS);
       const frame = exportFrame(cameras);
       expect(frame.from).toBe(c.from);
       const trueUp = [c.W[1], c.W[4], c.W[7]];
@@ -99,7 +76,7 @@ describe('exports in the target world frame', () => {
   }
 
   it('turns BVH and TRC onto Y up without distorting the figure (the calibration frame\'s x kept where it is level)', () => {
-    const { cameras, poses } = scene(rodriguesToMatrix(Math.PI / 2, 0, 0), [0, 0, 0]);
+    const { cameras, poses } = uprightScene({ ...UPRIGHT_CASES[1], c: [0, 0, 0] }, FPS);
     const M = yUpRotation(exportFrame(cameras).up);
     expect(Array.from(M)).toEqual([1, 0, 0, 0, 0, 1, 0, -1, 0]); // z-up → Y up: (x, y, z) → (x, z, −y)
     const text = runExport({ format: 'trc', method: 'robust', fps: FPS, times: poses.map((_, i) => i / FPS), poses, frame: exportFrame(cameras), baseName: 'up' });
