@@ -57,6 +57,7 @@ def test_blender_imports_bvh_upright(exports, case):
 def test_opensim_reads_trc_y_up_in_mm(exports, case):
     """OpenSim's TRC readers: 17 markers in mm, the nose above the ankles by > 1 m along OpenSim's Y."""
     osim = pytest.importorskip("opensim", reason="opensim (test-only: training/requirements-tools.txt) is not installed")
+    osim.Logger.removeFileSink()  # else it writes opensim.log into the working directory
     out, manifest = exports
     path = str(out / f"{case}.trc")
     data = osim.MarkerData(path)
