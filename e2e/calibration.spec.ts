@@ -45,7 +45,8 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   await page.getByTestId('board-cols').fill('7');
   await page.getByTestId('board-rows').fill('5');
   await page.getByTestId('board-square').fill('60');
-  await page.getByTestId('calib-min-views').fill('5');
+  // The fixture's 12 poses give cam2 only 4 that are 30 px apart (as before this wizard): 4 views, the lens minimum.
+  await page.getByTestId('calib-min-views').fill('4');
   await page.getByTestId('calib-min-shared').fill('4');
   await shot(page, info, '1-board');
 
@@ -53,11 +54,11 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   await expect(page.getByTestId('calib-camera-count')).toHaveAttribute('data-count', '2');
   await expect(wizard).toHaveAttribute('data-step', 'intrinsics');
   // Before enough snapshots, the buttons say why they cannot be pressed.
-  await expect(page.getByTestId('calib-intrinsics-run-why')).toContainText('needs 5 snapshots per camera');
-  await expect(page.getByTestId('calib-next-pairs-why')).toContainText(/show the board to cam\d: \d\/5 snapshots/);
-  await expect(page.getByTestId('calib-needs')).toContainText(/show the board to cam\d: \d\/5 snapshots/);
+  await expect(page.getByTestId('calib-intrinsics-run-why')).toContainText('needs 4 snapshots per camera');
+  await expect(page.getByTestId('calib-next-pairs-why')).toContainText(/show the board to cam\d: \d\/4 snapshots/);
+  await expect(page.getByTestId('calib-needs')).toContainText(/show the board to cam\d: \d\/4 snapshots/);
   await shot(page, info, '2-lenses-collecting');
-  await expect.poll(async () => Math.min(await numberOf(page, 'snap-count-0'), await numberOf(page, 'snap-count-1')), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
+  await expect.poll(async () => Math.min(await numberOf(page, 'snap-count-0'), await numberOf(page, 'snap-count-1')), { timeout: 90_000 }).toBeGreaterThanOrEqual(4);
   await page.getByTestId('calib-intrinsics-run').click();
   for (const i of [0, 1]) expect(Number(await page.getByTestId(`calib-intrinsics-rms-${i}`).getAttribute('data-rms'))).toBeLessThan(0.5);
   await shot(page, info, '3-lenses-done');
@@ -108,12 +109,14 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   expect(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])).toBeCloseTo(Math.hypot(0.75, 0.15, 0.05), 1);
   await shot(page, info, '6-summary');
 
-  // "Use this calibration": back to capture with it; its cameras are the 3D view's frustums; the simulation resumes on it.
+  // "Use this calibration": back to capture with it; its cameras are the 3D view's frustums. The simulation stays
+  // paused: it would film a virtual figure with the user's rig, which is not the user's capture.
   await page.getByTestId('calib-use').click();
   await expect(wizard).toHaveCount(0);
   await expect.poll(() => frustumNames(page)).toEqual(['cam1', 'cam2']);
-  await expect(page.getByTestId('status-fused-rate')).not.toHaveText('0.0 poses/s', { timeout: 20_000 });
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(2500);
+  await expect(page.getByTestId('status-fused-rate')).toHaveText('0.0 poses/s');
+  await expect(page.locator('body')).not.toContainText('NaN');
   await shot(page, info, '7-capture-with-calibration');
 
   // Next time: the saved calibration is offered; a bad file is refused naming the field, and nothing changes.

@@ -33,6 +33,8 @@ export function App() {
         <CalibrationWizard
           onClose={() => setCalibrating(false)}
           onUseCalibration={(cameras) => {
+            // The user's rig is not the simulation's: it stays paused (its panel can resume it) until a real source starts.
+            simWasRunning.current = false;
             bus.cameras.emit(cameras);
             setCalibrating(false);
           }}
