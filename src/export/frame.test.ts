@@ -2,7 +2,9 @@
  * Exports in the target's world frame: whatever the calibration's up (z as in a lab, y as in the app, tilted as with
  * a board on a wall), every file read back stands the figure upright along the up axis it declares.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCalibrationToml } from '../calibration/io';
 import { COCO17_NAMES, JOINT } from '../keypoints';
 import { FIGURE_CYCLE_S } from '../sim/figure';
 import { UPRIGHT_CASES, uprightScene } from '../testing/upright-scenes';
@@ -89,5 +91,16 @@ describe('exports in the target world frame', () => {
       const det = R[0] * (R[4] * R[8] - R[5] * R[7]) - R[1] * (R[3] * R[8] - R[5] * R[6]) + R[2] * (R[3] * R[7] - R[4] * R[6]);
       expect(det).toBeCloseTo(1, 12);
     }
+  });
+
+  it("takes up from the shared Pose2Sim Qualisys calibration's floor (+z), where the app used to say y", () => {
+    const cameras = parseCalibrationToml(readFileSync('../shared/data/pose2sim-demo/calibration/Calib_qualisys.toml', 'utf8'));
+    expect(exportFrame(cameras)).toEqual({ up: [0, 0, 1], from: 'floor' });
+    // The figure standing in that lab (z up, as the app's own fusion puts it), exported: TRC stands it on Y.
+    const { poses } = uprightScene({ ...UPRIGHT_CASES[1], c: [0, 0, 0] }, FPS);
+    const trc = runExport({ format: 'trc', method: 'robust', fps: FPS, times: poses.map((_, i) => i / FPS), poses, frame: exportFrame(cameras), baseName: 'q' });
+    const r = readBack('trc', trc, 0);
+    expect(r.head[1] - r.ankles[1]).toBeGreaterThan(1);
+    expect(JSON.parse(runExport({ format: 'json', method: 'robust', fps: FPS, times: [0], poses: poses.slice(0, 1), frame: exportFrame(cameras), baseName: 'q' }))).toMatchObject({ up: [0, 0, 1], upAxis: '+z', upFrom: 'floor' });
   });
 });

@@ -24,7 +24,9 @@ export const UPRIGHT_CASES: UprightCase[] = [
   { name: 'y-up', W: rodriguesToMatrix(0, 0, 0), c: [0, 0, 0], up: [0, 1, 0], from: 'floor' },
   { name: 'z-up', W: rodriguesToMatrix(Math.PI / 2, 0, 0), c: [0.4, -1.2, 0], up: [0, 0, 1], from: 'floor' },
   { name: 'tilted', W: rodriguesToMatrix(0.3, 0, 0.42), c: [1, 2, 3], up: [], from: 'rig' },
-  { name: 'upside-down', W: rodriguesToMatrix(Math.PI, 0, 0), c: [0, 2.5, 0], up: [0, -1, 0], from: 'floor' },
+  { name: 'upside-down', W: rodriguesToMatrix(Math.PI, 0, 0), c: [0.5, 0, -1], up: [0, -1, 0], from: 'floor' },
+  // z up, but the origin is not on the floor (cameras below its zero plane): no floor, the rig decides.
+  { name: 'z-up-no-floor', W: rodriguesToMatrix(Math.PI / 2, 0, 0), c: [0, 0, -3], up: [], from: 'rig' },
 ];
 
 /** A cycle of the walking figure at fps, and a 4-camera ring, in the case's calibration frame. */

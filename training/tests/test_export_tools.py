@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CASES = ["y-up", "z-up", "tilted", "upside-down"]
+CASES = ["y-up", "z-up", "tilted", "upside-down", "z-up-no-floor"]
 
 
 @pytest.fixture(scope="module")
