@@ -43,7 +43,7 @@ export interface SharedViewCheck {
 }
 
 /** Board → camera by PnP, per camera that saw the snapshot and could be solved. */
-function boardPoses(board: BoardSpec, cameras: readonly Camera[], s: Snapshot): Map<number, RigidPose> {
+export function boardPosesInCameras(board: BoardSpec, cameras: readonly Camera[], s: Snapshot): Map<number, RigidPose> {
   const obj = boardObjectPoints(board);
   const out = new Map<number, RigidPose>();
   for (const [c, corners] of s) {
@@ -65,11 +65,15 @@ export function posesAgree(p: RigidPose, q: RigidPose, tol: SharedViewTolerance 
 export function checkSharedViews(
   board: BoardSpec, cameras: readonly Camera[], snapshots: readonly Snapshot[], tol: SharedViewTolerance = SHARED_VIEW_TOLERANCE,
 ): SharedViewCheck {
-  const poses = snapshots.map((s) => boardPoses(board, cameras, s));
-  const kept = snapshots.map(() => new Set<number>());
+  return checkSharedPoses(cameras.length, snapshots.map((s) => boardPosesInCameras(board, cameras, s)), tol);
+}
+
+/** The same check from each snapshot's board poses (boardPosesInCameras), so a live caller solves each PnP once. */
+export function checkSharedPoses(nCameras: number, poses: ReadonlyArray<ReadonlyMap<number, RigidPose>>, tol: SharedViewTolerance = SHARED_VIEW_TOLERANCE): SharedViewCheck {
+  const kept = poses.map(() => new Set<number>());
   const pairs: PairCheck[] = [];
-  for (let a = 0; a < cameras.length; a++) {
-    for (let b = a + 1; b < cameras.length; b++) {
+  for (let a = 0; a < nCameras; a++) {
+    for (let b = a + 1; b < nCameras; b++) {
       const seen: number[] = [];
       const rel: RigidPose[] = [];
       poses.forEach((m, s) => {

@@ -19,10 +19,7 @@ export function BoardStep({ session, onUse }: { session: WizardSession; onUse: (
     loadCalibration().then((r) => setSaved(r?.cameras ?? null)).catch(() => setSaved(null));
   }, []);
 
-  const set = (patch: Partial<typeof b>) => {
-    session.board = { ...b, ...patch };
-    session.changed();
-  };
+  const set = (patch: Partial<typeof b>) => session.setBoard({ ...b, ...patch });
   const num = (v: string, min: number) => Math.max(min, Math.round(Number(v)) || min);
   const print = (paper: PaperSize) => {
     const page = boardPageSvg(b, paper);

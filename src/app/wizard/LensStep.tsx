@@ -26,7 +26,7 @@ export function LensStep({ session }: { session: WizardSession }) {
               </span>
             )}
             {f.intrinsics && (
-              <button type="button" className="wz-small" data-testid={`calib-retake-${i}`} onClick={() => { f.intrinsics = null; f.views = []; session.changed(); }}>retake</button>
+              <button type="button" className="wz-small" data-testid={`calib-retake-${i}`} title="take this camera's snapshots again (the camera pairs and the floor are then taken again too)" onClick={() => session.retakeLens(i)}>retake</button>
             )}
           </>
         )}

@@ -9,7 +9,8 @@ import { detectCheckerboard } from '../../calibration/detect';
 import { rgbaToGray } from '../../calibration/image';
 import { calibrateIntrinsics, type IntrinsicsResult } from '../../calibration/intrinsics';
 import { calibrateRig, intrinsicsToCameras, type RigResult } from '../../calibration/rig';
-import { checkSharedViews, type SharedViewCheck, type Snapshot } from '../../calibration/shared-views';
+import { boardPosesInCameras, checkSharedPoses, type SharedViewCheck, type Snapshot } from '../../calibration/shared-views';
+import type { RigidPose } from '../../calibration/pose';
 import { wizardProgress, type StepState, type WizardFacts, type WizardStep } from '../../calibration/wizard-progress';
 
 export interface Feed {
@@ -51,6 +52,8 @@ export class WizardSession {
 
   private timer: ReturnType<typeof setInterval> | null = null;
   private floorSnapshot: Snapshot | null = null;
+  /** Board poses of each shared snapshot, solved once when it is taken. */
+  private sharedPoses: Array<Map<number, RigidPose>> = [];
   private listeners = new Set<() => void>();
   private v = 0;
 
@@ -103,6 +106,7 @@ export class WizardSession {
       }
       this.dispose();
       this.feeds = feeds;
+      this.resetAfterLenses();
       if (feeds.length < 2) this.error = feeds.length ? 'Only one camera was found: positions need two or more.' : 'No camera was found.';
       this.timer = setInterval(() => this.tick(), LOOP_MS);
       if (feeds.length >= 2) this.step = 'intrinsics';
@@ -140,7 +144,8 @@ export class WizardSession {
       const prev = this.shared[this.shared.length - 1];
       if (!prev || [...still].some(([c, v]) => !prev.get(c) || meanDistance(prev.get(c)!, v) > 20)) {
         this.shared.push(still);
-        this.check = checkSharedViews(this.board, this.lensCameras(), this.shared);
+        this.sharedPoses.push(boardPosesInCameras(this.board, this.lensCameras(), still));
+        this.check = checkSharedPoses(this.feeds.length, this.sharedPoses);
         changed = true;
       }
     }
@@ -188,6 +193,36 @@ export class WizardSession {
     } catch (e) {
       this.error = `The camera positions could not be computed: ${(e as Error).message}`;
     }
+    this.changed();
+  }
+
+  /** Everything that depends on the lenses: shared views, the rig, the floor. */
+  resetAfterLenses(): void {
+    this.shared = [];
+    this.sharedPoses = [];
+    this.check = { pairs: [], kept: [] };
+    this.rig = null;
+    this.floor = 'none';
+    this.floorArmed = false;
+    this.floorSnapshot = null;
+  }
+
+  /** A new board (another size) or a lens taken again: what was measured with the old one no longer holds. */
+  setBoard(board: BoardSpec): void {
+    this.board = board;
+    for (const f of this.feeds) {
+      f.views = [];
+      f.intrinsics = null;
+    }
+    this.resetAfterLenses();
+    this.changed();
+  }
+
+  retakeLens(i: number): void {
+    this.feeds[i].views = [];
+    this.feeds[i].intrinsics = null;
+    this.resetAfterLenses();
+    this.step = 'intrinsics';
     this.changed();
   }
 
