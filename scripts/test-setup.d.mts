@@ -16,7 +16,7 @@ export function planPython(s: {
   brokenVenv?: boolean;
   root: boolean;
   apt: boolean;
-}): { python: 'system' | 'venv'; steps: Step[]; fail?: undefined } | { fail: string; python?: undefined; steps?: undefined };
+}): { python: 'system' | 'venv'; steps: Step[]; warn?: string; fail?: undefined } | { fail: string; python?: undefined; steps?: undefined; warn?: undefined };
 export function planChromium(s: {
   env: string | undefined;
   playwright: string | null;

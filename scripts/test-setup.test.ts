@@ -50,10 +50,18 @@ describe('test set-up: Python', () => {
     const asRoot = planPython({ ...base, root: true, system: none });
     expect(cmdline(asRoot.steps!).slice(0, 3)).toEqual(['apt-get update -qq', 'apt-get install -y -qq python3 python3-venv', 'python3 -m venv --system-site-packages training/.venv']);
     expect(planPython({ ...base, system: none }).fail).toBe('Python is not installed: run `sudo apt-get install -y python3 python3-venv`, then `npm test` again.');
-    expect(planPython({ ...base, system: { python: true, venvModule: false, installed: suiteOnly } }).fail).toBe(
+    expect(planPython({ ...base, system: { python: true, venvModule: false, installed: { torch: '2.13.0' } } }).fail).toBe(
       'Python lacks its venv module: run `sudo apt-get install -y python3-venv`, then `npm test` again.',
     );
     expect(planPython({ ...base, root: true, apt: false, system: none }).fail).toMatch(/^Python is not installed: run `sudo apt-get/);
+  });
+
+  it('runs the suite on the system python when only the tools are missing and no venv can be made, saying so', () => {
+    const plan = planPython({ ...base, system: { python: true, venvModule: false, installed: suiteOnly } });
+    expect(plan).toMatchObject({ python: 'system', steps: [] });
+    expect(plan.warn).toBe('no venv module to install opensim, bpy in: their tests will be skipped (`sudo apt-get install -y python3-venv` brings it)');
+    // As root it installs the venv module instead.
+    expect(cmdline(planPython({ ...base, root: true, system: { python: true, venvModule: false, installed: suiteOnly } }).steps!)[1]).toBe('apt-get install -y -qq python3-venv');
   });
 
   it('runs the venv\'s python when there is one', () => {
