@@ -38,8 +38,10 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
     return readFile(await dl.path(), 'utf8');
   };
   const csv = (await read('csv')).trimEnd().split('\n');
-  expect(csv[0].startsWith('frame,time,nose_x,nose_y,nose_z,left_eye_x')).toBe(true);
-  expect(csv).toHaveLength(take.frames.length + 1);
+  // The simulation's rig is y up with its floor at y = 0: the CSV and JSON declare it, in the calibration's frame.
+  expect(csv[0]).toBe("# frame: calibration; units: m; up: 0 1 0 (+y, from the calibration's floor)");
+  expect(csv[1].startsWith('frame,time,nose_x,nose_y,nose_z,left_eye_x')).toBe(true);
+  expect(csv).toHaveLength(take.frames.length + 2);
   const trc = (await read('trc')).trimEnd().split('\n');
   expect(trc[0].startsWith('PathFileType\t4')).toBe(true);
   expect(trc.length - 6).toBe(take.frames.length);
@@ -47,6 +49,7 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   expect(bvh.motion).toHaveLength(take.frames.length);
   const json = JSON.parse(await read('json'));
   expect(json.frames).toHaveLength(take.frames.length);
+  expect(json).toMatchObject({ units: 'm', frame: 'calibration', up: [0, 1, 0], upFrom: 'floor' });
 
   // The simulation can be resumed.
   await page.getByTestId('sim-toggle').click();

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
-import { CalibrationWizard } from './CalibrationWizard';
+import { useEffect, useRef, useState } from 'react';
+import { bus } from './bus';
+import { CalibrationWizard } from './wizard/CalibrationWizard';
 import { CameraPanel } from './CameraPanel';
 import { StatusBar } from './StatusBar';
 import { ViewerPanel } from './ViewerPanel';
@@ -11,6 +12,7 @@ import { simulation } from './SimulationSource';
 /** The app's shell: sources and camera tiles on the left, the 3D view in the middle, panels on the right. */
 export function App() {
   const [calibrating, setCalibrating] = useState(false);
+  const simWasRunning = useRef(false);
   // Fusion always runs; the simulation is the default source until a camera or a replay takes over.
   useEffect(() => {
     pipeline.start();
@@ -25,9 +27,26 @@ export function App() {
       <header className="app-header">
         <h1>Parallax</h1>
         <span className="tagline">multi-webcam 3D motion capture</span>
-        <button data-testid="calib-open" onClick={() => setCalibrating((c) => !c)}>{calibrating ? 'Close calibration' : 'Calibrate'}</button>
+        <button data-testid="calib-open" onClick={() => setCalibrating(true)}>Calibrate</button>
       </header>
-      {calibrating && <CalibrationWizard />}
+      {calibrating && (
+        <CalibrationWizard
+          onClose={() => setCalibrating(false)}
+          onUseCalibration={(cameras) => {
+            // The user's rig is not the simulation's: it stays paused (its panel can resume it) until a real source starts.
+            simWasRunning.current = false;
+            bus.cameras.emit(cameras);
+            setCalibrating(false);
+          }}
+          pauseSimulation={() => {
+            simWasRunning.current = simulation.running.latest() === true;
+            simulation.stop();
+          }}
+          resumeSimulation={() => {
+            if (simWasRunning.current) simulation.start();
+          }}
+        />
+      )}
       <main className="app-main with-side">
         <div className="left-col">
           <CameraPanel />

@@ -1,6 +1,7 @@
 /** One entry point for every export format, so the worker, the CLI and tests produce identical files. */
 import { writeBvh } from './bvh';
 import { writeCsv, writePoseJson, writeTrc } from './csv';
+import { posesYUp, type ExportFrame } from './frame';
 import type { PoseLike } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'bvh' | 'trc';
@@ -11,7 +12,10 @@ export interface ExportRequest {
   method: string;
   fps: number;
   times: number[];
+  /** In the calibration's frame. */
   poses: (PoseLike | null)[];
+  /** The calibration's up (exportFrame(take.cameras)): CSV and JSON declare it, BVH and TRC are turned Y up. */
+  frame: ExportFrame;
   baseName: string;
 }
 
@@ -20,7 +24,7 @@ export function exportFileName(r: Pick<ExportRequest, 'baseName' | 'method' | 'f
 }
 
 export function runExport(r: ExportRequest, onProgress?: (done: number, total: number) => void): string {
-  const info = { fps: r.fps, times: r.times, onProgress };
+  const info = { fps: r.fps, times: r.times, frame: r.frame, onProgress };
   switch (r.format) {
     case 'csv':
       return writeCsv(r.poses, info);
@@ -29,6 +33,6 @@ export function runExport(r: ExportRequest, onProgress?: (done: number, total: n
     case 'trc':
       return writeTrc(r.poses, { ...info, fileName: exportFileName(r) });
     case 'bvh':
-      return writeBvh(r.poses, { fps: r.fps, onProgress });
+      return writeBvh(posesYUp(r.poses, r.frame), { fps: r.fps, onProgress });
   }
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { parseTake, serializeTake, type Take } from '../take';
 import { EXPORT_FORMATS, exportFileName, type ExportFormat, type ExportRequest } from '../export/export';
+import { exportFrame } from '../export/frame';
 import { pipeline } from '../app/pipeline';
 import { TakeRecorder } from './recorder';
 import { TimelineReplay } from './replay';
@@ -80,7 +81,7 @@ export function RecordPanel() {
     } catch (e) {
       return setError(e instanceof Error ? e.message : String(e));
     }
-    const req: ExportRequest = { format, method, fps: take.fps, times: take.frames.map((f) => f.time), poses, baseName: 'parallax-take' };
+    const req: ExportRequest = { format, method, fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'parallax-take' };
     const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' });
     setProgress(0);
     worker.onmessage = (e: MessageEvent<{ progress?: number; done?: boolean; text?: string; error?: string }>) => {

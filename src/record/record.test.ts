@@ -7,6 +7,7 @@ import { ringRig } from '../sim/rig';
 import { makeRng } from '../sim/rng';
 import { simulateFrame } from '../sim/simulate';
 import { runExport } from '../export/export';
+import { exportFrame, Y_UP } from '../export/frame';
 import { bvhFramePositions, parseBvh } from '../export/bvh-reader';
 import { buildTake, fusedToTakeFrame, takeMethods, takePoses } from './take-poses';
 
@@ -65,8 +66,10 @@ describe('recording to a take and reading it back', () => {
   it('exports CSV, TRC, JSON and BVH with the right headers, rows and values', () => {
     const { take } = record();
     const poses = takePoses(parseTake(serializeTake(take)), 'robust');
-    const base = { method: 'robust', fps: take.fps, times: take.frames.map((f) => f.time), poses, baseName: 'test' };
-    const csv = runExport({ ...base, format: 'csv' }).trimEnd().split('\n');
+    const base = { method: 'robust', fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'test' };
+    const csvLines = runExport({ ...base, format: 'csv' }).trimEnd().split('\n');
+    expect(csvLines[0]).toBe("# frame: calibration; units: m; up: 0 1 0 (+y, from the calibration's floor)");
+    const csv = csvLines.slice(1);
     expect(csv).toHaveLength(1 + poses.length);
     const header = csv[0].split(',');
     expect(header.slice(0, 5)).toEqual(['frame', 'time', 'nose_x', 'nose_y', 'nose_z']);
@@ -114,7 +117,7 @@ describe('recording to a take and reading it back', () => {
     const long = Array.from({ length: 1500 }, (_, i) => poses[i % 3]);
     for (const format of ['csv', 'json', 'bvh', 'trc'] as const) {
       const calls: number[] = [];
-      runExport({ format, method: 'robust', fps: 15, times: long.map((_, i) => i / 15), poses: long, baseName: 'p' }, (d, n) => calls.push(d / n));
+      runExport({ format, method: 'robust', fps: 15, times: long.map((_, i) => i / 15), poses: long, frame: Y_UP, baseName: 'p' }, (d, n) => calls.push(d / n));
       if (format === 'json') continue; // one JSON.stringify: nothing to report in between
       expect(calls.length, format).toBeGreaterThanOrEqual(2);
       expect(calls.every((c, i) => c >= 0 && c < 1 && (i === 0 || c > calls[i - 1]))).toBe(true);
