@@ -162,8 +162,8 @@ export function parseQca(text: string, source = 'calibration'): Camera[] {
   if (cams.length === 0) throw new Error(`${source}: qca: no <camera> elements`);
   // A truncated file would otherwise lose its last cameras without a word.
   const opened = (text.match(/<camera\b/g) ?? []).length;
-  if (opened !== cams.length || !/<\/cameras>/.test(text))
-    throw new Error(`${source}: qca: ${opened} <camera> elements open but ${cams.length} are complete, or </cameras> is missing: the file is truncated`);
+  if (opened !== cams.length) throw new Error(`${source}: qca: ${opened} <camera> elements, only ${cams.length} complete: the file is truncated`);
+  if (!/<\/cameras>/.test(text)) throw new Error(`${source}: qca: no closing </cameras>: the file is truncated`);
   return assertCameras(cams, source);
 }
 

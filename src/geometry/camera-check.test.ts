@@ -98,8 +98,8 @@ describe('every reader and writer runs it, naming file, camera and field', () =>
       .join('\n')}</cameras></calibration>`;
     expect(parseQca(qca, 'a.qca')).toHaveLength(3);
     const cut = qca.slice(0, qca.lastIndexOf('</camera>'));
-    expect(() => parseQca(cut, 'a.qca')).toThrow(/a\.qca: qca: 3 <camera> elements open but 2 are complete.*truncated/);
-    expect(() => parseQca(qca.slice(0, qca.indexOf('</cameras>')), 'a.qca')).toThrow(/truncated/);
+    expect(() => parseQca(cut, 'a.qca')).toThrow(/a\.qca: qca: 3 <camera> elements, only 2 complete: the file is truncated/);
+    expect(() => parseQca(qca.slice(0, qca.indexOf('</cameras>')), 'a.qca')).toThrow(/a\.qca: qca: no closing <\/cameras>: the file is truncated/);
     expect(() => parseQca(qca.replace('right="1279"', 'right="-1"'), 'a.qca')).toThrow(/a\.qca: camera "c1" \(cameras\[0\]\): width/);
     expect(() => parseQca(qca.replace('r33="1" x="2000"', 'r33="-1" x="2000"'), 'a.qca')).toThrow(/camera "c2" \(cameras\[1\]\): R: a reflection/);
     expect(() => parseQca(qca.replace('serial="c3"', 'serial="c1"'), 'a.qca')).toThrow(/camera "c1" \(cameras\[2\]\): name: duplicate/);
