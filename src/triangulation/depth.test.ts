@@ -131,6 +131,30 @@ describe('the lifter refuses a pose whose views cannot see depth', () => {
     expect(r.reason).toMatch(/less than 2°: the cameras cannot see depth/);
   });
 
+  it('holds the threshold at its boundary: the median joint at 0.9 × 2° is refused, at 1.1 × 2° lifted', async () => {
+    const P = [0, 0.9, 0];
+    const [below] = await lifter.estimateDetailed(pairAt(0.9 * MIN_RAY_ANGLE_DEG, P), [projectPose(pairAt(0.9 * MIN_RAY_ANGLE_DEG, P), standingPose())]);
+    expect(below.pose).toBeNull();
+    expect(below.reason).toMatch(/meet at 1\.\d\d° \(median over joints\), less than 2°/);
+    const [above] = await lifter.estimateDetailed(pairAt(1.1 * MIN_RAY_ANGLE_DEG, P), [projectPose(pairAt(1.1 * MIN_RAY_ANGLE_DEG, P), standingPose())]);
+    expect(above.reason ?? '').not.toMatch(/cannot see depth/);
+  });
+
+  it('rays that meet only behind the cameras: no pose, and the reason', async () => {
+    const cams = [-1, 1].map((x, i) => lookAtCamera({ name: `c${i}`, width: 1280, height: 720, hfovDeg: 60, eye: [x, 1, 4], target: [x, 1, 0] }));
+    const views = projectPose(cams, standingPose()).map((v, i) => {
+      for (let j = 0; j < NUM_JOINTS; j++) {
+        v[3 * j] = 640 + (i === 0 ? -200 : 200) + 3 * j;
+        v[3 * j + 1] = 200 + 20 * j;
+        v[3 * j + 2] = 0.9;
+      }
+      return v;
+    });
+    const [r] = await lifter.estimateDetailed(cams, [views]);
+    expect(r.pose).toBeNull();
+    expect(r.reason).toMatch(/^the rays meet behind camera c[01]$/);
+  });
+
   it('a rig that sees depth still gets its pose', async () => {
     const cams = pairAt(60, [0, 0.9, 0]);
     const [r] = await lifter.estimateDetailed(cams, [projectPose(cams, standingPose())]);
