@@ -7,6 +7,8 @@
  * Each positional argument is one camera (a folder of images, or one image). With --sync, the i-th image of every
  * camera was taken at the same moment, and the shared snapshots calibrate the extrinsics (bundle adjusted);
  * --floor N names the snapshot where the board lies on the floor (world frame: Y up, floor y = 0).
+ * Exit status: 0 when the files are written; 1 when an image cannot be read (cli/images.ts names it) or a camera
+ * cannot be calibrated, and then nothing is written; 2 for a bad command line.
  */
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
