@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import warnings
 
 import numpy as np
 
@@ -57,7 +58,9 @@ def rodrigues(r):
 
 def read_txt(path, step=1):
     try:
-        with gzip.open(path, "rt") as f:
+        # An empty file is reported below by its shape, not by numpy's warning.
+        with gzip.open(path, "rt") as f, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
             data = np.loadtxt(f, delimiter=",", dtype=np.float64, ndmin=2)
     except (OSError, ValueError, EOFError, UnicodeDecodeError) as e:
         raise ReaderError(f"{path}: cannot read: {e}") from None
