@@ -12,7 +12,7 @@ from parallax_train import asf, bvh, expmap
 from parallax_train.checks import ReaderError
 from test_readers import TINY_AMC, TINY_ASF, TINY_BVH
 
-SETTINGS = settings(max_examples=40, deadline=2000, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=40, deadline=2000, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 NASTY = ["0", "-1", "1e308", "-1e308", "1e-300", "nan", "inf", "-inf", "1e999", "0x10", "x", "", "{", "}", "MOTION", "JOINT",
          "End", "CHANNELS", "99999999999", "3.5", "begin", "end", "root", ":bonedata", "dof", "rx", "tx", "a", "b"]
 
