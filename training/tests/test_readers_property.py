@@ -3,15 +3,19 @@ skeleton files never crashes (only ReaderError, naming the file), never hangs (d
 non-finite number. Bounded and derandomised so the suite stays fast and repeatable."""
 import gzip
 import json
+import tempfile
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from parallax_train import asf, bvh, expmap
 from parallax_train.checks import ReaderError
 from test_readers import TINY_AMC, TINY_ASF, TINY_BVH
 
+# Hypothesis keeps caches in a .hypothesis folder: outside the checkout.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="parallax-hypothesis-"))
 SETTINGS = settings(max_examples=40, deadline=2000, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 NASTY = ["0", "-1", "1e308", "-1e308", "1e-300", "nan", "inf", "-inf", "1e999", "0x10", "x", "", "{", "}", "MOTION", "JOINT",
          "End", "CHANNELS", "99999999999", "3.5", "begin", "end", "root", ":bonedata", "dof", "rx", "tx", "a", "b"]
