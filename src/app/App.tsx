@@ -5,7 +5,7 @@ import { StatusBar } from './StatusBar';
 import { ViewerPanel } from './ViewerPanel';
 import { SidePanel } from './SidePanel';
 import { SimTiles } from './SimTiles';
-import { pipeline } from './pipeline';
+import { pipeline } from './fusion-runner';
 import { simulation } from './SimulationSource';
 
 /** The app's shell: sources and camera tiles on the left, the 3D view in the middle, panels on the right. */

@@ -14,7 +14,7 @@ function fused(lifterInfo: Pose3D['info'] | null): FusedFrameSet {
   const pose = (info?: Pose3D['info']): Pose3D => ({ joints: new Float64Array(51), valid: new Uint8Array(17).fill(1), info });
   return {
     frame: { time: 0, views: [null, null], status: ['ok', 'ok'], timings: {} },
-    poses: { robust: pose(), lifter: lifterInfo ? pose(lifterInfo) : null },
+    people: [{ person: 0, poses: { robust: pose(), lifter: lifterInfo ? pose(lifterInfo) : null } }],
     timings: {},
   };
 }

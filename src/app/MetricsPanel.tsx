@@ -3,7 +3,7 @@ import { METHOD_COLORS, METHOD_LABELS } from '../viewer/styles';
 import { bus } from './bus';
 import { metrics, type MetricsSnapshot } from './MetricsStore';
 import { activeView } from './ViewerPanel';
-import { pipeline } from './pipeline';
+import { pipeline } from './fusion-runner';
 
 const mm = (m: number) => (Number.isFinite(m) ? (m * 1000).toFixed(1) : '—');
 const ms = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(1) : '—');

@@ -4,7 +4,8 @@
  * (current and running mean). The panel samples snapshot() a few times a second.
  */
 import { meanJointDistance } from '../viewer/compare';
-import { bus, type FusedFrameSet } from './bus';
+import { bus } from './bus';
+import { personPoses, type FusedFrameSet } from '../fusion/flow';
 
 export interface MetricsSnapshot {
   cameraFps: number[];
@@ -70,7 +71,8 @@ export class MetricsStore {
       this.latency[k] = this.latency[k] === undefined ? v : this.latency[k] + EMA * (v - this.latency[k]);
     }
     if (Number.isFinite(f.frame.timings.skew)) this.skew = f.frame.timings.skew;
-    const lifter = f.poses.lifter;
+    const poses = personPoses(f);
+    const lifter = poses.lifter;
     this.fallback.current = lifter?.info?.fallback === true;
     this.fallback.reason = this.fallback.current ? String(lifter!.info!.fallbackReason ?? '') : '';
     if (lifter) {
@@ -80,7 +82,7 @@ export class MetricsStore {
     const gt = f.frame.gt ?? null;
     this.hasTruth = !!gt;
     if (gt) {
-      for (const [id, pose] of Object.entries(f.poses)) {
+      for (const [id, pose] of Object.entries(poses)) {
         const e = meanJointDistance(pose, gt);
         const acc = (this.sums[id] ??= { sum: 0, n: 0, current: NaN });
         acc.current = e;
@@ -91,7 +93,7 @@ export class MetricsStore {
       }
     }
     const [a, b] = this.compare;
-    const d = meanJointDistance(f.poses[a], f.poses[b]);
+    const d = meanJointDistance(poses[a], poses[b]);
     this.between.current = d;
     if (Number.isFinite(d)) {
       this.between.sum += d;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { CaptureStatus } from './CaptureStatus';
 import { bus } from './bus';
-import { pipeline, type LifterState } from './pipeline';
+import { pipeline, type LifterState } from './fusion-runner';
 import { simulation } from './SimulationSource';
 
 interface Summary {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ParallaxView, DEFAULT_VIEW, type ViewSettings } from '../viewer/scene';
 import { METHOD_COLORS, METHOD_LABELS, DISAGREE_COLOR } from '../viewer/styles';
 import { bus } from './bus';
-import { pipeline, type LifterState } from './pipeline';
+import { pipeline, type LifterState } from './fusion-runner';
 import './panels.css';
 
 /** The running view, for the numbers panel (render time) and tests. */

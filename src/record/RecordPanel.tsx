@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { parseTake, serializeTake, type Take } from '../take';
 import { EXPORT_FORMATS, exportFileName, type ExportFormat, type ExportRequest } from '../export/export';
-import { pipeline } from '../app/pipeline';
+import { pipeline } from '../app/fusion-runner';
 import { TakeRecorder } from './recorder';
 import { TimelineReplay } from './replay';
 import { takeMethods, takePoses } from './take-poses';
@@ -139,11 +139,10 @@ export function RecordPanel() {
 
 /** One Euro smoothing of every method's output, off by default so the comparison shows raw results. */
 function SmoothingControls() {
-  const [s, setS] = useState(pipeline.settings);
+  const [s, setS] = useState(pipeline.pipeline.settings);
   const update = (patch: Partial<typeof s>) => {
     const next = { ...s, ...patch };
-    pipeline.settings = next;
-    pipeline.reset();
+    pipeline.pipeline.setSettings(next);
     setS(next);
   };
   const param = (k: keyof typeof s.oneEuro, label: string, step: number) => (

@@ -1,5 +1,6 @@
 /** Records whatever flows on bus.fused (any source) into an in-memory take. */
-import { bus, type FusedFrameSet } from '../app/bus';
+import { bus } from '../app/bus';
+import { personPoses, type FusedFrameSet } from '../fusion/flow';
 import type { Camera } from '../geometry/camera';
 import type { Take, TakeFrame } from '../take';
 import { METHOD_LABELS } from '../viewer/styles';
@@ -39,7 +40,7 @@ export class TakeRecorder {
     }
     if (Number.isNaN(this.t0)) this.t0 = f.frame.time;
     if (this.frames.length && f.frame.time - this.t0 <= this.frames[this.frames.length - 1].time) return;
-    for (const id of Object.keys(f.poses)) this.ids.add(id);
+    for (const id of Object.keys(personPoses(f))) this.ids.add(id);
     this.frames.push(fusedToTakeFrame(f, this.t0));
   }
 
