@@ -1,10 +1,9 @@
 /**
- * Accumulates the live numbers from bus.fused outside React: per-camera rates, per-stage latency (moving
+ * Accumulates a run's numbers from its fused frame sets (the session feeds it and resets it with every new run): per-camera rates, per-stage latency (moving
  * averages), skew, the distance between the compared methods, and each method's MPJPE against the truth
  * (current and running mean). The panel samples snapshot() a few times a second.
  */
 import { meanJointDistance } from '../viewer/compare';
-import { bus } from './bus';
 import { personPoses, type FusedFrameSet } from '../fusion/flow';
 
 export interface MetricsSnapshot {
@@ -38,17 +37,18 @@ export class MetricsStore {
   compare: [string, string] = ['lifter', 'robust'];
   /** Extra stage timings that do not travel on the bus (the renderer's). */
   extra: () => Record<string, number> = () => ({});
-  private unsub: (() => void) | null = null;
 
-  start(): void {
-    this.unsub ??= bus.fused.subscribe((f) => this.add(f, performance.now() / 1000));
+  /** Forgets everything: a new run starts from no numbers at all. */
+  resetRun(): void {
+    this.times = [];
+    this.okTimes = [];
+    this.latency = {};
+    this.skew = NaN;
+    this.hasTruth = false;
+    this.reset();
   }
 
-  stop(): void {
-    this.unsub?.();
-    this.unsub = null;
-  }
-
+  /** Restarts the means (the panel's "reset means"). */
   reset(): void {
     this.sums = {};
     this.between = { sum: 0, n: 0, current: NaN };
@@ -118,4 +118,3 @@ export class MetricsStore {
   }
 }
 
-export const metrics = new MetricsStore();
