@@ -5,7 +5,7 @@
  * Per-frame work lives in refs and a timer, not in React state; React shows counters and results.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { bus } from './bus';
+import { session } from './app-session';
 import { cameraCenter, type Camera } from '../geometry/camera';
 import type { BoardSpec } from '../calibration/board';
 import { boardPageSvg, type PaperSize } from '../calibration/boardPage';
@@ -68,7 +68,7 @@ export function CalibrationWizard() {
 
   const useCameras = useCallback((cams: readonly Camera[]) => {
     setInUse(cams);
-    bus.cameras.emit(cams);
+    session.setCalibration(cams, 'calibration wizard');
   }, []);
 
   useEffect(() => {

@@ -52,6 +52,7 @@ export class Session {
   private busy = false;
   private pending: DetectedFrameSet | null = null;
   private progressStart = NaN;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly fuser: Fuser, opts: SessionOptions = {}) {
     this.now = opts.now ?? (() => performance.now());
@@ -189,6 +190,7 @@ export class Session {
     this.busy = false;
     this.pending = null;
     this.progressStart = NaN;
+    this.chain = Promise.resolve();
   }
 
   /** The sink handed to the source of run `run`: calls from a source that was replaced are ignored. */
@@ -233,7 +235,12 @@ export class Session {
     this.notify();
     this.detections.emit(f);
     if (!this.state.threeD.available) return;
-    if (this.state.source.finite) return this.fuseOne(f, run);
+    if (this.state.source.finite) {
+      // Every frame set of a finite source is fused, in order, even when the source does not wait (a take).
+      const done = this.chain.then(() => this.fuseOne(f, run));
+      this.chain = done.catch(() => undefined);
+      return done;
+    }
     // Live: at most one frame set in fusion; only the newest arrival waits (a slow method builds no backlog).
     if (this.busy) {
       this.pending = f;

@@ -1,0 +1,114 @@
+/**
+ * The app's one session and what it is made of: the fusion pipeline (triangulation at once, the lifter when its
+ * weights have loaded), the simulation's and the capture's settings, the detection worker, and the actions the
+ * panels call to start a source. Components render session.getSnapshot(); nothing else decides what runs.
+ */
+import type { FusionMethod } from '../fusion/types';
+import { FusionPipeline } from '../fusion/pipeline';
+import { Channel } from '../fusion/channel';
+import { TriangulationMethod } from '../triangulation';
+import { Session } from '../session/session';
+import { SimSettingsStore, SimulationSource } from '../sim/source';
+import { DEFAULT_CAPTURE, type CaptureSettings } from '../cameras/capture-settings';
+import { WebcamSource } from '../cameras/webcam-source';
+import { VideoFileSource } from '../cameras/video-source';
+import { TakeSource } from '../cameras/take-source';
+import type { SetTiming } from '../cameras/detect-sets';
+import type { VideoDevice } from '../cameras/webcams';
+import type { VideoInput } from '../cameras/videos';
+import { DetectionClient } from '../detection/client';
+import { parseTake, type Take } from '../take';
+
+export type LifterState = { state: 'loading' } | { state: 'ready'; label: string } | { state: 'unavailable'; reason: string };
+
+export const pipeline = new FusionPipeline([new TriangulationMethod('robust'), new TriangulationMethod('dlt')]);
+export const session = new Session(pipeline);
+export const simSettings = new SimSettingsStore();
+export const lifterState = new Channel<LifterState>();
+lifterState.emit({ state: 'loading' });
+
+class SettingsStore extends Channel<CaptureSettings> {
+  get current(): CaptureSettings {
+    return this.latest()!;
+  }
+  update(patch: Partial<CaptureSettings>): void {
+    this.emit({ ...this.current, ...patch });
+  }
+}
+export const captureSettings = new SettingsStore();
+captureSettings.emit({ ...DEFAULT_CAPTURE, constraints: { ...DEFAULT_CAPTURE.constraints } });
+
+let lifterRequested = false;
+/**
+ * The lifter (with its robust-triangulation fallback) in its own chunk, so the first frames never wait for it;
+ * when its weights cannot be fetched or parsed the app runs on triangulation and says why.
+ */
+export function loadLifter(): void {
+  if (lifterRequested) return;
+  lifterRequested = true;
+  import('../lifter')
+    .then(({ LifterMethod }) => LifterMethod.load())
+    .then(
+      (m: FusionMethod) => {
+        pipeline.addMethod(m);
+        session.metrics.compare = ['lifter', 'robust'];
+        lifterState.emit({ state: 'ready', label: m.label });
+      },
+      (e) => {
+        session.metrics.compare = ['dlt', 'robust'];
+        lifterState.emit({ state: 'unavailable', reason: e instanceof Error ? e.message : String(e) });
+      },
+    );
+}
+
+let client: DetectionClient | null = null;
+function detectionClient(): DetectionClient {
+  return (client ??= new DetectionClient());
+}
+
+export function startSimulation(): Promise<void> {
+  return session.use(new SimulationSource(simSettings));
+}
+
+export function startWebcams(devices: readonly VideoDevice[]): Promise<void> {
+  return session.use(new WebcamSource(detectionClient(), devices, captureSettings.current));
+}
+
+export function startVideos(files: readonly File[]): Promise<void> {
+  const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  const inputs: VideoInput[] = sorted.map((f) => ({ url: URL.createObjectURL(f), label: f.name }));
+  return session.use(new VideoFileSource(detectionClient(), inputs, captureSettings.current));
+}
+
+/** Replays a take (its cameras are its rig); a take that does not parse leaves the current source running. */
+export function startTake(take: Take, name: string): Promise<void> {
+  return session.use(new TakeSource(take, name, captureSettings.current.scoreThreshold));
+}
+
+export function parseTakeFile(text: string, name: string): Take {
+  try {
+    return parseTake(text);
+  } catch (e) {
+    throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Restarts the webcams at the calibrated frame size (after "restart the cameras at the calibrated size"). */
+export function restartAtCalibratedSize(): Promise<void> | void {
+  const src = session.activeSource;
+  const s = session.getSnapshot();
+  if (!(src instanceof WebcamSource) || !s.calibration || !s.binding) return;
+  const k = s.binding.cameraOf.find((c) => c !== null);
+  if (k === undefined || k === null) return;
+  const cam = s.calibration.cameras[k];
+  captureSettings.update({ constraints: { ...captureSettings.current.constraints, width: cam.width, height: cam.height } });
+  return startWebcams(src.devices);
+}
+
+/** Per-set timings of the running capture, for `npm run bench:capture` (read through window.__parallaxCapture). */
+export function recentSets(): SetTiming[] {
+  const src = session.activeSource as { recentSets?: () => SetTiming[] } | null;
+  return src?.recentSets?.() ?? [];
+}
+(globalThis as { __parallaxCapture?: unknown }).__parallaxCapture = { recentSets };
+(globalThis as { __parallaxSession?: unknown }).__parallaxSession = session;
