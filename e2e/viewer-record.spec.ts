@@ -26,7 +26,7 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
 
   // Replay: the take becomes the one source (the simulation stops feeding), the timeline advances.
   await page.getByTestId('replay-toggle').click();
-  await expect(page.getByTestId('simulation-panel')).toContainText('(off: the take is the source)');
+  await expect(page.getByTestId('simulation-panel')).toContainText('(off: the source is take');
   await expect(page.getByTestId('status-source')).toContainText('source: take');
   await expect.poll(async () => Number(await page.getByTestId('timeline').inputValue()), { timeout: 20_000 }).toBeGreaterThan(3);
   await page.getByTestId('replay-toggle').click();

@@ -40,7 +40,7 @@ export function StatusBar() {
         {camerasLine(s)}
       </span>
       <span data-testid="status-3d" data-available={s.threeD.available ? 'yes' : 'no'} title={s.threeD.reason ?? undefined}>{fusionLine(s)}</span>
-      {s.source.kind && (
+      {s.source.phase === 'running' && (
         <span data-testid="status-sets-rate" data-value={rates.setsPerSec}>{rates.setsPerSec.toFixed(1)} sets/s</span>
       )}
       {fusing && byMethodOrder(Object.keys(rates.posesPerSec)).map((id) => (

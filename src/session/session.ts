@@ -50,7 +50,7 @@ export class Session {
   private runFrames: TakeCollector | null = null;
   private recorder: TakeCollector | null = null;
   private busy = false;
-  private pending: DetectedFrameSet | null = null;
+  private pending: { f: DetectedFrameSet; arrived: number } | null = null;
   private progressStart = NaN;
   private chain: Promise<void> = Promise.resolve();
 
@@ -135,7 +135,10 @@ export class Session {
     this.source.stop();
     const cancelled = s.finite && s.progress && s.progress.done < s.progress.total;
     this.update({
-      source: { ...s, phase: 'stopped', progress: s.progress ? { ...s.progress, etaS: null } : null },
+      source: {
+        ...s, phase: 'stopped', progress: s.progress ? { ...s.progress, etaS: null } : null,
+        tiles: s.tiles.map((t) => (t.status === 'error' ? t : { ...t, status: 'done' })),
+      },
       note: cancelled ? { level: 'info', text: `Cancelled at frame set ${s.progress!.done} of ${s.progress!.total}: the run keeps the ${this.state.run.frames} fused so far.` } : this.state.note,
     });
   }
@@ -195,7 +198,8 @@ export class Session {
 
   /** The sink handed to the source of run `run`: calls from a source that was replaced are ignored. */
   private sink(run: number): SourceSink {
-    const live = () => run === this.state.source.run && this.source !== null;
+    // A stopped or paused source has nothing more to say until it is started again (same run: a resume).
+    const live = () => run === this.state.source.run && this.source !== null && this.state.source.phase !== 'stopped' && this.state.source.phase !== 'paused';
     return {
       views: (views: readonly SourceView[], ownRig?: readonly Camera[] | null) => {
         if (live()) this.patchSource({ views: views.slice(), ownRig: ownRig ?? null });
@@ -227,7 +231,8 @@ export class Session {
 
   private onFrameSet(f: DetectedFrameSet, run: number): void | Promise<void> {
     const lost = f.status.filter((s) => s === 'lost').length;
-    this.setRate.tick(this.now());
+    const arrived = this.now();
+    this.setRate.tick(arrived);
     this.state = this.derive({
       ...this.state,
       stats: { ...this.state.stats, frameSets: this.state.stats.frameSets + 1, camerasRunning: f.status.length - lost, lost, hasTruth: !!f.gt },
@@ -237,34 +242,34 @@ export class Session {
     if (!this.state.threeD.available) return;
     if (this.state.source.finite) {
       // Every frame set of a finite source is fused, in order, even when the source does not wait (a take).
-      const done = this.chain.then(() => this.fuseOne(f, run));
+      const done = this.chain.then(() => this.fuseOne(f, run, arrived));
       this.chain = done.catch(() => undefined);
       return done;
     }
     // Live: at most one frame set in fusion; only the newest arrival waits (a slow method builds no backlog).
     if (this.busy) {
-      this.pending = f;
+      this.pending = { f, arrived };
       return;
     }
-    void this.fuseLive(f, run);
+    void this.fuseLive(f, run, arrived);
   }
 
-  private async fuseLive(f: DetectedFrameSet, run: number): Promise<void> {
+  private async fuseLive(f: DetectedFrameSet, run: number, arrived: number): Promise<void> {
     this.busy = true;
     try {
-      await this.fuseOne(f, run);
+      await this.fuseOne(f, run, arrived);
     } finally {
       if (run === this.state.source.run) {
         this.busy = false;
         const next = this.pending;
         this.pending = null;
-        if (next) void this.fuseLive(next, run);
+        if (next) void this.fuseLive(next.f, run, next.arrived);
       }
     }
   }
 
   /** Fuses the calibrated views of `f` on the rig of the moment (a calibration loaded mid-run applies here). */
-  private async fuseOne(f: DetectedFrameSet, run: number): Promise<void> {
+  private async fuseOne(f: DetectedFrameSet, run: number, arrived: number): Promise<void> {
     const t = this.state.threeD;
     if (!t.available || !t.rig) return;
     const sub: DetectedFrameSet = t.views.length === f.views.length ? f : {
@@ -281,15 +286,16 @@ export class Session {
     if (!fused || run !== this.state.source.run) return;
     // The rig changed while this frame set was fused: its result belongs to no current rig.
     if (this.state.threeD.rig !== t.rig) return;
-    this.onFused(fused, t.rig);
+    this.onFused(fused, t.rig, arrived);
   }
 
-  private onFused(f: FusedFrameSet, rig: readonly Camera[]): void {
+  /** `arrived`: when the frame set came in; its poses count at that time, so poses/s never exceeds sets/s. */
+  private onFused(f: FusedFrameSet, rig: readonly Camera[], arrived: number): void {
     const now = this.now();
     for (const [id, pose] of Object.entries(personPoses(f))) {
       let r = this.poseRates.get(id);
       if (!r) this.poseRates.set(id, (r = new RateWindow()));
-      if (pose) r.tick(now);
+      if (pose) r.tick(arrived);
     }
     this.metrics.add(f, now / 1000);
     if (this.state.source.finite) {
