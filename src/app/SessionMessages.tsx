@@ -3,10 +3,12 @@ import type { SessionState } from '../session/state';
 import { openWizard } from './route';
 
 export function SessionMessages({ state, onRestart }: { state: SessionState; onRestart: () => void }) {
-  if (!state.messages.length) return null;
+  // The source's own error is shown above, beside the controls.
+  const shown = state.messages.filter((m) => m.text !== state.source.error);
+  if (!shown.length) return null;
   return (
     <ul className="session-messages" data-testid="session-messages">
-      {state.messages.map((m, i) => (
+      {shown.map((m, i) => (
         <li key={i} className={`session-message ${m.level}`} data-level={m.level} data-testid="session-message">
           {m.text}
           {m.action === 'calibrate' && (

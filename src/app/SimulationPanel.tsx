@@ -2,7 +2,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { SimSettings } from '../sim/source';
 import { NOISE_SOURCE } from '../sim/source';
 import { session, simSettings, startSimulation } from './app-session';
-import { sourceLine } from '../session/status';
+import { kindWords } from '../session/status';
 
 /** Controls of the simulation: cameras used, noise level, dropped cameras; run/pause. */
 export function SimulationPanel() {
@@ -11,7 +11,7 @@ export function SimulationPanel() {
   useEffect(() => simSettings.subscribe(setS), []);
   const isSource = state.source.kind === 'simulation';
   const running = isSource && state.source.phase === 'running';
-  const title = running ? '' : isSource ? '(paused)' : state.source.kind ? `(off: the source is ${sourceLine(state)})` : '(off)';
+  const title = running ? '' : isSource ? '(paused)' : state.source.kind ? `(off: the source is ${kindWords(state)})` : '(off)';
   const toggle = () => (running ? session.pause() : isSource ? session.resume() : void startSimulation());
   const toggleDrop = (i: number) =>
     simSettings.update({ dropped: s.dropped.includes(i) ? s.dropped.filter((d) => d !== i) : [...s.dropped, i] });

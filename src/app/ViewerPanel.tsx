@@ -65,11 +65,11 @@ export function ViewerPanel() {
               {id === 'lifter' && lifter.state === 'loading' && <em> loading…</em>}
             </label>
           ))}
-          <label className="legend-item" data-testid="legend-gt">
+          {state.stats.hasTruth && <label className="legend-item" data-testid="legend-gt">
             <input type="checkbox" checked={settings.showTruth} onChange={(e) => set('showTruth', e.target.checked)} />
             <span className="swatch thin" style={{ background: METHOD_COLORS.gt }} />
             {METHOD_LABELS.gt}
-          </label>
+          </label>}
           <span className="legend-item" title="Joints where the compared methods disagree by more than the threshold; hover one for the distance">
             <span className="swatch round" style={{ background: DISAGREE_COLOR }} />
             &gt;

@@ -122,7 +122,7 @@ export function deriveMessages(s: Omit<SessionState, 'messages'>): SessionMessag
   if (s.source.error) out.push({ level: 'error', text: s.source.error });
   if (s.note) out.push(s.note);
   const t = s.threeD;
-  if (s.source.kind && s.source.views.length && !t.available && t.reason) out.push({ level: 'warn', text: t.reason, action: t.action ?? undefined });
+  if (s.source.kind && s.source.views.length && s.source.phase !== 'error' && !t.available && t.reason) out.push({ level: 'warn', text: t.reason, action: t.action ?? undefined });
   const b = s.binding;
   if (b && t.available) {
     const cams = s.calibration!.cameras.length;

@@ -3,6 +3,11 @@ import type { SessionState } from './state';
 
 const KIND_WORDS = { simulation: 'simulation', webcams: 'webcams', videos: 'video files', take: 'take' } as const;
 
+/** The source's kind in words: "simulation", "webcams", "video files", "take". */
+export function kindWords(s: SessionState): string {
+  return s.source.kind ? KIND_WORDS[s.source.kind] : 'none';
+}
+
 /** "simulation", "simulation (paused)", "webcams", "video files (processing)", "take (finished)", "none". */
 export function sourceLine(s: SessionState): string {
   const { kind, phase } = s.source;
