@@ -172,7 +172,7 @@ test('calibration wizard: fake cameras with a moving board → intrinsics → ex
   await expect(page.getByTestId('calib-import-error')).toContainText('cameras.0.K.0');
   await expect(page.getByTestId('calib-in-use')).toHaveText('Calibration in use: 2 cameras');
 
-  await page.reload();
+  await page.goto('/'); // a fresh load of the capture page (the wizard has its own address, #calibrate)
   await page.getByTestId('calib-open').click();
   await expect(page.getByTestId('calib-message')).toContainText('Restored the saved calibration (2 cameras)');
 });

@@ -103,7 +103,7 @@ export class Session {
     const old = this.source;
     this.source = source;
     old?.stop();
-    old?.dispose();
+    if (old !== source) old?.dispose(); // the same source again (a take replayed anew) is only restarted
     const run = this.state.source.run + 1;
     this.resetRun();
     this.update({
