@@ -15,7 +15,8 @@ import type { DetectorInfo, FrameSource, SourceSink, SourceView, TileState } fro
 import type { Take } from '../take';
 import { TakeCollector } from './collector';
 import { MetricsStore } from './metrics';
-import { RateWindow } from './rates';
+import { FusionQueue } from './queue';
+import { RunRates } from './run-rates';
 import { deriveMessages, deriveThreeD, NO_3D, NO_DETECTOR, offers, type Offers, type SessionMessage, type SessionState, type SourceState } from './state';
 
 /** What the session needs of fusion: the pipeline's message-friendly API (a worker proxy fits too). */
@@ -44,18 +45,15 @@ export class Session {
   private listeners = new Set<() => void>();
   private source: FrameSource | null = null;
   private readonly now: () => number;
-  private runStart = 0;
-  private setRate = new RateWindow();
-  private poseRates = new Map<string, RateWindow>();
+  private readonly runRates = new RunRates();
   private runFrames: TakeCollector | null = null;
   private recorder: TakeCollector | null = null;
-  private busy = false;
-  private pending: { f: DetectedFrameSet; arrived: number } | null = null;
   private progressStart = NaN;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly queue: FusionQueue<{ f: DetectedFrameSet; run: number; arrived: number }>;
 
   constructor(private readonly fuser: Fuser, opts: SessionOptions = {}) {
     this.now = opts.now ?? (() => performance.now());
+    this.queue = new FusionQueue((j) => this.fuseOne(j.f, j.run, j.arrived));
     this.state = this.derive({
       calibration: null, source: IDLE_SOURCE, binding: null, threeD: NO_3D, note: null,
       stats: { frameSets: 0, fusedSets: 0, hasTruth: false, camerasRunning: 0, lost: 0 }, run: { frames: 0 }, recording: { active: false, frames: 0 },
@@ -80,10 +78,7 @@ export class Session {
 
   /** Frame sets per second and each method's poses per second, over the same window since the run began. */
   rates(): { setsPerSec: number; posesPerSec: Record<string, number> } {
-    const t = this.now();
-    const posesPerSec: Record<string, number> = {};
-    for (const [id, r] of this.poseRates) posesPerSec[id] = r.rate(t, this.runStart);
-    return { setsPerSec: this.setRate.rate(t, this.runStart), posesPerSec };
+    return this.runRates.rates(this.now());
   }
 
   // ---- the rig ----
@@ -173,7 +168,6 @@ export class Session {
 
   // ---- internals ----
   private async startSource(source: FrameSource, run: number): Promise<void> {
-    this.runStart = this.now();
     try {
       await source.start(this.sink(run));
     } catch (e) {
@@ -187,13 +181,10 @@ export class Session {
     this.fused.emit(null);
     this.detections.emit(null);
     this.metrics.resetRun();
-    this.setRate = new RateWindow();
-    this.poseRates.clear();
+    this.runRates.reset(this.now());
     this.runFrames = null;
-    this.busy = false;
-    this.pending = null;
+    this.queue.clear();
     this.progressStart = NaN;
-    this.chain = Promise.resolve();
   }
 
   /** The sink handed to the source of run `run`: calls from a source that was replaced are ignored. */
@@ -232,7 +223,7 @@ export class Session {
   private onFrameSet(f: DetectedFrameSet, run: number): void | Promise<void> {
     const lost = f.status.filter((s) => s === 'lost').length;
     const arrived = this.now();
-    this.setRate.tick(arrived);
+    this.runRates.frameSet(arrived);
     this.state = this.derive({
       ...this.state,
       stats: { ...this.state.stats, frameSets: this.state.stats.frameSets + 1, camerasRunning: f.status.length - lost, lost, hasTruth: !!f.gt },
@@ -240,32 +231,8 @@ export class Session {
     this.notify();
     this.detections.emit(f);
     if (!this.state.threeD.available) return;
-    if (this.state.source.finite) {
-      // Every frame set of a finite source is fused, in order, even when the source does not wait (a take).
-      const done = this.chain.then(() => this.fuseOne(f, run, arrived));
-      this.chain = done.catch(() => undefined);
-      return done;
-    }
-    // Live: at most one frame set in fusion; only the newest arrival waits (a slow method builds no backlog).
-    if (this.busy) {
-      this.pending = { f, arrived };
-      return;
-    }
-    void this.fuseLive(f, run, arrived);
-  }
-
-  private async fuseLive(f: DetectedFrameSet, run: number, arrived: number): Promise<void> {
-    this.busy = true;
-    try {
-      await this.fuseOne(f, run, arrived);
-    } finally {
-      if (run === this.state.source.run) {
-        this.busy = false;
-        const next = this.pending;
-        this.pending = null;
-        if (next) void this.fuseLive(next.f, run, next.arrived);
-      }
-    }
+    if (this.state.source.finite) return this.queue.every({ f, run, arrived });
+    this.queue.latest({ f, run, arrived });
   }
 
   /** Fuses the calibrated views of `f` on the rig of the moment (a calibration loaded mid-run applies here). */
@@ -292,11 +259,7 @@ export class Session {
   /** `arrived`: when the frame set came in; its poses count at that time, so poses/s never exceeds sets/s. */
   private onFused(f: FusedFrameSet, rig: readonly Camera[], arrived: number): void {
     const now = this.now();
-    for (const [id, pose] of Object.entries(personPoses(f))) {
-      let r = this.poseRates.get(id);
-      if (!r) this.poseRates.set(id, (r = new RateWindow()));
-      if (pose) r.tick(arrived);
-    }
+    this.runRates.fused(personPoses(f), arrived);
     this.metrics.add(f, now / 1000);
     if (this.state.source.finite) {
       if (this.runFrames?.rig !== rig) this.runFrames = new TakeCollector(rig);
@@ -331,7 +294,7 @@ export class Session {
     if (after.rig !== before.rig) {
       // A new rig (or none): what the view shows was fused on the old one.
       this.fuser.setRig(after.rig);
-      this.pending = null;
+      this.queue.dropWaiting();
       if (!after.available) this.fused.emit(null);
       if (this.recorder && !after.available) this.stopRecordingWithNote('the source has nothing in 3D any more');
     }

@@ -30,7 +30,7 @@ export function camerasLine(s: SessionState): string {
   const running = s.source.phase === 'running' ? (s.stats.frameSets ? s.stats.camerasRunning : n) : 0;
   const noun = s.source.kind === 'videos' ? 'file' : s.source.kind === 'take' || s.source.kind === 'simulation' ? 'view' : 'camera';
   const base = running === n ? `${n} ${noun}${n === 1 ? '' : 's'} running` : `${running} of ${n} ${noun}s running`;
-  return s.stats.lost ? `${base} · ${s.stats.lost} lost` : base;
+  return s.stats.lost && s.source.phase === 'running' ? `${base} · ${s.stats.lost} lost` : base;
 }
 
 /** "" when the session fuses in 3D; "2D only" otherwise (the reason is among the messages). */
