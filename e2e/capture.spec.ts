@@ -29,8 +29,8 @@ test('four camera streams: a skeleton in every view, the 3D results in every til
   // Loading the page must not touch the cameras.
   expect(await page.evaluate(() => document.querySelectorAll('video[data-testid^="camera-video"]').length)).toBe(0);
 
-  await page.getByTestId('source-cameras').check();
   await page.getByTestId('backend-select').selectOption('wasm');
+  await page.getByTestId('source-cameras').check();
   await page.getByTestId('connect-cameras').click();
   await expect(page.getByTestId('device-list')).toBeVisible();
   for (let i = 0; i < 4; i++) await expect(page.getByTestId(`device-${i}`)).toBeChecked();

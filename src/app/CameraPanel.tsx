@@ -102,8 +102,7 @@ export function CameraPanel() {
             </label>
           ))}
         </div>
-        {(tab === 'webcams' || tab === 'videos') && (
-          <>
+        <>
             <label>
               Model{' '}
               <select data-testid="model-select" value={s.model} disabled={detecting} onChange={(e) => captureSettings.update({ model: e.target.value as ModelId })}>
@@ -117,8 +116,7 @@ export function CameraPanel() {
                 {BACKEND_IDS.map((b) => <option key={b} value={b}>{b}</option>)}
               </select>
             </label>
-          </>
-        )}
+        </>
 
         {tab === 'simulation' && src.kind !== 'simulation' && (
           <button data-testid="start-simulation" onClick={() => void startSimulation()}>Run the simulation</button>
