@@ -110,7 +110,7 @@ export class Session {
     await this.startSource(source, run);
   }
 
-  /** Pauses the simulation (same run: its numbers stay). */
+  /** Pauses the simulation or a take replay (same run: its numbers and results stay). */
   pause(): void {
     if (!this.offers.pause.ok) return;
     this.source!.stop();
@@ -189,8 +189,8 @@ export class Session {
 
   /** The sink handed to the source of run `run`: calls from a source that was replaced are ignored. */
   private sink(run: number): SourceSink {
-    // A stopped or paused source has nothing more to say until it is started again (same run: a resume).
-    const live = () => run === this.state.source.run && this.source !== null && this.state.source.phase !== 'stopped' && this.state.source.phase !== 'paused';
+    // A stopped source's late calls (a detection still in flight) are ignored; a paused take may still be scrubbed.
+    const live = () => run === this.state.source.run && this.source !== null && this.state.source.phase !== 'stopped';
     return {
       views: (views: readonly SourceView[], ownRig?: readonly Camera[] | null) => {
         if (live()) this.patchSource({ views: views.slice(), ownRig: ownRig ?? null });

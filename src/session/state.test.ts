@@ -38,7 +38,7 @@ describe('session state', () => {
   it('offers what the state allows, each refusal with its reason', () => {
     const noCal = state(source({ views: views(['cam01', 'cam02']) }), null);
     expect(offers(noCal).record).toEqual({ ok: false, why: expect.stringMatching(/^No calibration/) });
-    expect(offers(noCal).pause.ok).toBe(false);
+    expect(offers(noCal).pause).toEqual({ ok: false, why: 'Only the simulation and a take replay pause.' });
     expect(offers(noCal).exportRun.why).toMatch(/Record first/);
     const sim = state(source({ kind: 'simulation', views: views(['cam1', 'cam2']), ownRig: ringRig(2) }));
     expect(offers(sim).pause.ok).toBe(true);

@@ -167,8 +167,9 @@ export function offers(s: SessionState): Offers {
   return {
     record: s.recording.active ? yes : !live ? no('No source is running.') : !s.threeD.available ? no(s.threeD.reason ?? 'Nothing is fused in 3D.') : yes,
     exportRun: s.run.frames >= 2 ? yes : no(s.source.finite ? 'Process the videos or the take first (at least two frame sets in 3D).' : 'Record first: a live source keeps only what is recorded.'),
-    pause: kind === 'simulation' && live ? yes : no('Only the simulation pauses.'),
-    resume: kind === 'simulation' && phase === 'paused' ? yes : no('Nothing is paused.'),
+    // Sources on their own clock pause and resume within the run; cameras and videos stop (a video run cancels).
+    pause: (kind === 'simulation' || kind === 'take') && live ? yes : no('Only the simulation and a take replay pause.'),
+    resume: phase === 'paused' ? yes : no('Nothing is paused.'),
     stop: live || phase === 'starting' ? yes : no('No source is running.'),
     restart: s.threeD.action === 'restart' ? yes : no('The cameras already match the calibration.'),
   };
