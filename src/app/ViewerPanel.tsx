@@ -87,7 +87,7 @@ export function ViewerPanel() {
         </div>
       </div>
       <div className="viewer-host" ref={host} />
-      {state.source.kind && !state.threeD.available && state.threeD.reason && (
+      {state.source.kind && state.source.phase !== 'error' && !state.threeD.available && state.threeD.reason && (
         <div className="viewer-notice" data-testid="viewer-2d-only" role="status">
           <strong>2D only.</strong> {state.threeD.reason}
           {state.threeD.action === 'calibrate' && (

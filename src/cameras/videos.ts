@@ -17,8 +17,8 @@ export class VideoOpenError extends Error {
 
 function describeMediaError(e: MediaError | null): string {
   if (!e) return 'unknown error';
-  const kind = e.code === 4 ? 'format not supported' : e.code === 3 ? 'decoding failed' : e.code === 2 ? 'network error' : 'aborted';
-  return e.message ? `${kind}: ${e.message}` : kind;
+  // The code in words; the browser's own message names its internals (demuxer, pipeline status), not the file.
+  return e.code === 4 ? 'format not supported' : e.code === 3 ? 'decoding failed' : e.code === 2 ? 'network error' : 'aborted';
 }
 
 export class LockstepVideos {
