@@ -66,7 +66,11 @@ test('calibration, four webcams, both fusions upright, record, every export upri
     return readFile(await dl.path(), 'utf8');
   };
   for (const method of ['lifter', 'robust']) {
-    const json = readJson(await read(method, 'json'));
+    const jsonText = await read(method, 'json');
+    const json = readJson(jsonText);
+    // Diagnosis: Calib_qualisys.toml is Z up; a file that declares another up but holds the calibration's frame
+    // stands upright only along z.
+    console.log(`${method}: head above ankles along the calibration's z: ${readJson(jsonText, 'z').height.toFixed(2)} m`);
     const results = {
       json,
       csv: readCsv(await read(method, 'csv'), json.up),

@@ -29,6 +29,11 @@ export class FusionQueue<T> {
     return done;
   }
 
+  /** Settles when every frame set given to every() so far is fused. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
   /** Drops whatever waits (a new run, a new rig); a frame set in fusion finishes but starts nothing after it. */
   clear(): void {
     this.generation++;

@@ -159,6 +159,7 @@ describe('finding 5: processed videos give a result without recording', () => {
     expect(sourceLine(session.getSnapshot())).toBe('video files (processing)');
     videos.sink!.progress(N, N);
     videos.sink!.finished();
+    await Promise.resolve();
     const s = session.getSnapshot();
     expect(s.source.phase).toBe('finished');
     expect(s.recording.active).toBe(false);
@@ -286,5 +287,20 @@ describe('finding 8: the recording count is the take\'s', () => {
     const s = session.getSnapshot();
     expect(s.recording).toEqual({ active: false, frames: 3 });
     expect(s.messages.map((m) => m.text)).toContain('Recording stopped after 3 frames: the rig changed (a take has one rig).');
+  });
+});
+
+describe('a take replayed without waiting for fusion', () => {
+  it('is finished only once every frame set is fused, so the run holds them all', async () => {
+    const { session } = setup();
+    const take = new ScriptedSource('take', CALIB.map((c) => ({ name: c.name, width: c.width, height: c.height })), CALIB, true, CALIB);
+    await session.use(take);
+    for (let k = 0; k < 5; k++) void take.sink!.frameSet(take.frame(k / 30)); // no await, as a take's clock does
+    take.sink!.finished();
+    expect(session.getSnapshot().source.phase).toBe('running');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(session.getSnapshot().source.phase).toBe('finished');
+    expect(session.getSnapshot().run.frames).toBe(5);
+    expect(session.runTake()!.frames).toHaveLength(5);
   });
 });

@@ -211,8 +211,12 @@ export class Session {
       },
       finished: () => {
         if (!live()) return;
-        const s = this.state.source;
-        this.patchSource({ phase: 'finished', progress: s.progress ? { ...s.progress, etaS: 0 } : null });
+        // Finished once the last frame sets are fused too (a take does not wait for them): the run is then whole.
+        void this.queue.idle().then(() => {
+          if (!live()) return;
+          const s = this.state.source;
+          this.patchSource({ phase: 'finished', progress: s.progress ? { ...s.progress, etaS: 0 } : null });
+        });
       },
       failed: (message: string) => {
         if (live()) this.patchSource({ phase: 'error', error: message });
