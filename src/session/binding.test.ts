@@ -16,6 +16,8 @@ describe('binding views to calibrated cameras by name', () => {
 
   it('matches by camera number when names differ, and only when the number is unique on both sides', () => {
     expect(bindViews([view('Fake camera 2'), view('Fake camera 1')], calib).cameraOf).toEqual([1, 0]);
+    // Digits inside a device label (a USB id) are no camera number.
+    expect(bindViews([view('Integrated Camera (04f2:b6d1)'), view('USB 2.0 Camera')], calib).cameraOf).toEqual([null, null]);
     const twice = bindViews([view('left 1'), view('right 1')], calib);
     expect(twice.cameraOf).toEqual([null, null]);
     expect(twice.missingInCalibration).toEqual(['left 1', 'right 1']);

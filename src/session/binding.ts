@@ -22,8 +22,9 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/\.[a-z0-9]{2,4}$/, '').replace(/[^a-z0-9]/g, '');
 }
 
+/** The number a name ends with ("cam_01", "Fake camera 1"); a number inside it (a USB id) is not a camera number. */
 function cameraNumber(name: string): number | null {
-  const m = normaliseName(name).match(/(\d+)(?!.*\d)/);
+  const m = name.trim().replace(/\.[a-z0-9]{2,4}$/i, '').match(/(\d+)$/);
   return m ? Number(m[1]) : null;
 }
 
