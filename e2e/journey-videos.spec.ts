@@ -8,6 +8,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { POSE2SIM_VIDEOS, videosAvailable } from './fixtures/fake-cameras';
 import { expectNoNaN, peekSession, shot } from './fixtures/journey';
 import { readBvh, readCsv, readJson, readTrc } from './fixtures/read-exports';
@@ -106,4 +107,21 @@ test('a file the browser cannot decode is named on its tile and nothing is proce
   expect((await peekSession(page)).run.frames).toBe(0);
   await expectNoNaN(page);
   await shot(page, info, 'b4-cannot-decode');
+});
+
+test('processing a take also gives a run to export without recording', async ({ page }, info) => {
+  const TAKE = fileURLToPath(new URL('../docs/data/pose2sim-movenet-lightning.take.json', import.meta.url));
+  await page.goto('/');
+  await page.getByTestId('source-take').check();
+  await page.getByTestId('capture-take-file').setInputFiles(TAKE);
+  await expect(page.getByTestId('status-source')).toHaveText('source: take (replaying)');
+  await expect(page.getByTestId('camera-panel')).toHaveAttribute('data-phase', 'finished', { timeout: 30_000 });
+  await expect(page.getByTestId('take-info')).toContainText('processed take: 100 frames, 4 cameras');
+  const s = await peekSession(page);
+  expect(s.run.frames).toBe(100);
+  expect(s.recording.frames).toBe(0);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trc').click()]);
+  expect(readTrc(await readFile(await dl.path(), 'utf8')).frames).toBe(100);
+  await expectNoNaN(page);
+  await shot(page, info, 'b5-take-processed');
 });
