@@ -205,7 +205,8 @@ export function CameraPanel() {
       )}
       {src.kind !== 'simulation' && (
         <div className="camera-tiles">
-          {src.tiles.map((t, i) => <CameraTile key={`${src.run}-${i}`} index={i} tile={t} threshold={s.scoreThreshold} fusedIndex={state.threeD.fusedIndex[i] ?? -1} />)}
+          {src.tiles.map((t, i) => <CameraTile key={`${src.run}-${i}`} index={i} tile={t} threshold={s.scoreThreshold} fusedIndex={state.threeD.fusedIndex[i] ?? -1}
+            captured={src.kind === 'webcams' || src.kind === 'videos'} />)}
         </div>
       )}
     </section>

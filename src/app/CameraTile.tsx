@@ -27,7 +27,8 @@ function frameSize(i: number): [number, number] {
   return el ? [el.videoWidth, el.videoHeight] : [0, 0];
 }
 
-export function CameraTile({ index, tile, threshold, fusedIndex }: { index: number; tile: TileState; threshold: number; fusedIndex: number }) {
+/** `captured`: the view comes from a camera or a file (detected here), so capture numbers mean something. */
+export function CameraTile({ index, tile, threshold, fusedIndex, captured }: { index: number; tile: TileState; threshold: number; fusedIndex: number; captured: boolean }) {
   const holder = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [errors, setErrors] = useState<Errors | null>(null);
@@ -96,12 +97,12 @@ export function CameraTile({ index, tile, threshold, fusedIndex }: { index: numb
       <figcaption>
         <strong>{tile.label}</strong> <span data-testid={`camera-settings-${index}`}>{tile.settings}</span>
         {fusedIndex < 0 && tile.status !== 'error' && <span className="tile-2d" data-testid={`camera-2d-only-${index}`}> · 2D only</span>}
-        <div className="tile-stats">
+        {captured && <div className="tile-stats">
           <span data-testid={`camera-detfps-${index}`} data-value={tile.detFps}>det {fmt(tile.detFps)} fps</span>
           {tile.camFps > 0 && <span>cam {fmt(tile.camFps, 0)} fps</span>}
           <span title="frames the camera skipped plus frames without a partner in time">drop {tile.dropped}</span>
           <span title="frame time minus the frame set's time">skew {fmt(tile.skewMs)} ms</span>
-        </div>
+        </div>}
         {shownErrors.length > 0 && (
           <div className="tile-stats" data-testid={`camera-reproj-${index}`} title="mean distance between the detection and each 3D result reprojected into this view">
             {shownErrors.map(([id, e]) => (
