@@ -6,6 +6,17 @@ import { lifterState, session, type LifterState } from './app-session';
 import { openWizard } from './route';
 import './panels.css';
 
+/**
+ * The cameras the view stands upright and draws: the whole calibration while some of its cameras are fused (the
+ * world is the calibration's, and the missing cameras show where they belong), the source's own rig otherwise,
+ * none in 2D only. The same array while nothing changes (the view re-frames on a new one).
+ */
+function viewRig() {
+  const s = session.getSnapshot();
+  if (!s.threeD.available) return null;
+  return s.threeD.from === 'calibration' && s.calibration ? s.calibration.cameras : s.threeD.rig;
+}
+
 /** The running view, for the numbers panel (render time) and tests. */
 export let activeView: ParallaxView | null = null;
 
@@ -27,7 +38,7 @@ export function ViewerPanel() {
   const [settings, setSettings] = useState<ViewSettings>(DEFAULT_VIEW);
 
   useEffect(() => {
-    const v = new ParallaxView(host.current!, { fused: () => session.fused.latest(), cameras: () => session.getSnapshot().threeD.rig });
+    const v = new ParallaxView(host.current!, { fused: () => session.fused.latest(), cameras: viewRig });
     view.current = v;
     activeView = v;
     (window as unknown as { __parallaxView?: ParallaxView }).__parallaxView = v;
