@@ -3,10 +3,9 @@
  * weights have loaded), the simulation's and the capture's settings, the detection worker, and the actions the
  * panels call to start a source. Components render session.getSnapshot(); nothing else decides what runs.
  */
-import type { FusionMethod } from '../fusion/types';
 import { FusionPipeline } from '../fusion/pipeline';
 import { Channel } from '../fusion/channel';
-import { TriangulationMethod } from '../triangulation';
+import { DEFAULT_METHOD_IDS, methodSpec, type MethodEnv } from '../fusion/registry';
 import { Session } from '../session/session';
 import { SimSettingsStore, SimulationSource } from '../sim/source';
 import { DEFAULT_CAPTURE, type CaptureSettings } from '../cameras/capture-settings';
@@ -21,7 +20,7 @@ import { parseTake, type Take } from '../take';
 
 export type LifterState = { state: 'loading' } | { state: 'ready'; label: string } | { state: 'unavailable'; reason: string };
 
-export const pipeline = new FusionPipeline([new TriangulationMethod('robust'), new TriangulationMethod('dlt')]);
+export const pipeline = new FusionPipeline();
 export const session = new Session(pipeline);
 export const simSettings = new SimSettingsStore();
 export const lifterState = new Channel<LifterState>();
@@ -38,27 +37,41 @@ class SettingsStore extends Channel<CaptureSettings> {
 export const captureSettings = new SettingsStore();
 captureSettings.emit({ ...DEFAULT_CAPTURE, constraints: { ...DEFAULT_CAPTURE.constraints } });
 
-let lifterRequested = false;
+/** The browser fetches a method's network from models/<name>/ under the app's base URL. */
+const browserEnv: MethodEnv = {
+  async loadNet(model) {
+    const { loadLifterNetFromUrl } = await import('../lifter/load-url');
+    return loadLifterNetFromUrl(`${import.meta.env.BASE_URL}models/${model}/`);
+  },
+};
+
+let methodsRequested = false;
 /**
- * The lifter (with its robust-triangulation fallback) in its own chunk, so the first frames never wait for it;
- * when its weights cannot be fetched or parsed the app runs on triangulation and says why.
+ * Makes the registry's default methods, each joining the pipeline as soon as it is ready: triangulation at once,
+ * the lifter (in its own chunk) once its weights have loaded. A method whose weights cannot be fetched or parsed
+ * is left out and the app says why ("lifter unavailable"); the comparison then falls back to DLT vs robust.
  */
-export function loadLifter(): void {
-  if (lifterRequested) return;
-  lifterRequested = true;
-  import('../lifter')
-    .then(({ LifterMethod }) => LifterMethod.load())
-    .then(
-      (m: FusionMethod) => {
+export function loadMethods(): void {
+  if (methodsRequested) return;
+  methodsRequested = true;
+  for (const id of DEFAULT_METHOD_IDS) {
+    const spec = methodSpec(id)!;
+    spec.create(browserEnv).then(
+      (m) => {
         pipeline.addMethod(m);
-        session.metrics.compare = ['lifter', 'robust'];
-        lifterState.emit({ state: 'ready', label: m.label });
+        if (id === 'lifter') {
+          session.metrics.compare = ['lifter', 'robust'];
+          lifterState.emit({ state: 'ready', label: m.label });
+        }
       },
       (e) => {
+        const reason = e instanceof Error ? e.message : String(e);
+        if (id !== 'lifter') return console.error(`${id} could not be made`, e);
         session.metrics.compare = ['dlt', 'robust'];
-        lifterState.emit({ state: 'unavailable', reason: e instanceof Error ? e.message : String(e) });
+        lifterState.emit({ state: 'unavailable', reason });
       },
     );
+  }
 }
 
 let client: DetectionClient | null = null;
