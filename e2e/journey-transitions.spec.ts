@@ -1,7 +1,7 @@
 /**
  * Journey (c) of issue 16: the transitions that broke (findings 2-4), each ending with a clear message and no NaN
  * on screen. (2) A calibration loaded while the simulation runs: the simulation keeps its virtual rig and its
- * accuracy. (3) Live cameras without a calibration: no simulated figure, truth or frustums left in 3D, the cameras
+ * accuracy (and, finding 6, pausing it leaves it the simulation). (3) Live cameras without a calibration: no simulated figure, truth or frustums left in 3D, the cameras
  * counted, and a way to the calibration wizard. (4) The calibration loaded after 2 of its 4 cameras started: 3D
  * from those two, upright, and the missing ones named.
  */
@@ -32,6 +32,12 @@ test('finding 2: a calibration loaded while the simulation runs leaves the simul
   expect((await peekSession(page)).threeD.views).toHaveLength(4);
   await expectNoNaN(page);
   await shot(page, info, 'c1-calibration-over-simulation');
+  // Finding 6: a paused simulation is still the simulation (not "live"), with no rate while it stands.
+  await page.getByTestId('sim-toggle').click();
+  await expect(page.getByTestId('status-source')).toHaveText('source: simulation (paused)');
+  await expect(page.getByTestId('status-sets-rate')).toHaveCount(0);
+  await page.getByTestId('sim-toggle').click();
+  await expect(page.getByTestId('status-source')).toHaveText('source: simulation');
   expect(errors).toEqual([]);
 });
 
