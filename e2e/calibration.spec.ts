@@ -120,7 +120,7 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   await shot(page, info, '7-capture-with-calibration');
 
   // Next time: the saved calibration is offered; a bad file is refused naming the field, and nothing changes.
-  await page.reload();
+  await page.goto('/'); // a fresh load of the capture page (the wizard has its own address, #calibrate)
   await page.getByTestId('calib-open').click();
   await expect(page.getByTestId('calib-saved-info')).toContainText('Saved in this browser: 2 cameras (cam1, cam2)');
   const bad = { ...file, cameras: [{ ...file.cameras[0], K: [[1, 0], [0, 1, 0], [0, 0, 1]] }] };

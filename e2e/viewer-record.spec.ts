@@ -24,9 +24,10 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   const robust = takePoses(take, 'robust');
   expect(robust.filter(Boolean).length).toBeGreaterThan(take.frames.length * 0.8);
 
-  // Replay: the simulation pauses, the timeline advances.
+  // Replay: the take becomes the one source (the simulation stops feeding), the timeline advances.
   await page.getByTestId('replay-toggle').click();
-  await expect(page.getByTestId('simulation-panel')).toContainText('(paused)');
+  await expect(page.getByTestId('simulation-panel')).toContainText('(off: the source is take');
+  await expect(page.getByTestId('status-source')).toContainText('source: take');
   await expect.poll(async () => Number(await page.getByTestId('timeline').inputValue()), { timeout: 20_000 }).toBeGreaterThan(3);
   await page.getByTestId('replay-toggle').click();
   await page.getByTestId('timeline').fill('2');
@@ -51,9 +52,10 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   expect(json.frames).toHaveLength(take.frames.length);
   expect(json).toMatchObject({ units: 'm', frame: 'calibration', up: [0, 1, 0], upFrom: 'floor' });
 
-  // The simulation can be resumed.
+  // The simulation can be run again.
   await page.getByTestId('sim-toggle').click();
-  await expect(page.getByTestId('simulation-panel')).not.toContainText('(paused)');
+  await expect(page.getByTestId('simulation-panel')).not.toContainText('(off');
+  await expect(page.getByTestId('status-source')).toHaveText('source: simulation');
   expect(errors).toEqual([]);
 });
 

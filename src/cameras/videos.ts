@@ -7,6 +7,20 @@ export interface VideoInput {
   label: string;
 }
 
+/** Files that could not be opened: one message per file, naming it, and their indices. */
+export class VideoOpenError extends Error {
+  constructor(readonly messages: string[], readonly indices: number[]) {
+    super(messages.join('; '));
+    this.name = 'VideoOpenError';
+  }
+}
+
+function describeMediaError(e: MediaError | null): string {
+  if (!e) return 'unknown error';
+  // The code in words; the browser's own message names its internals (demuxer, pipeline status), not the file.
+  return e.code === 4 ? 'format not supported' : e.code === 3 ? 'decoding failed' : e.code === 2 ? 'network error' : 'aborted';
+}
+
 export class LockstepVideos {
   readonly videos: HTMLVideoElement[];
   fps = 30;
@@ -23,18 +37,28 @@ export class LockstepVideos {
     });
   }
 
-  /** Loads metadata; `fps` 0 means measure it from the first video's frame times. */
-  async open(fps: number): Promise<void> {
-    await Promise.all(
+  /**
+   * Loads every file; `fps` 0 means measure it from the first video's frame times. Files the browser cannot
+   * decode (or that load nothing within `timeoutMs`) are all named in one VideoOpenError, with their indices.
+   */
+  async open(fps: number, timeoutMs = 20000): Promise<void> {
+    const results = await Promise.all(
       this.videos.map(
         (v, i) =>
-          new Promise<void>((res, rej) => {
-            if (v.readyState >= 2) return res();
-            v.addEventListener('loadeddata', () => res(), { once: true });
-            v.addEventListener('error', () => rej(new Error(`${this.inputs[i].label}: the browser cannot decode this video`)), { once: true });
+          new Promise<string | null>((res) => {
+            if (v.readyState >= 2) return res(null);
+            const timer = setTimeout(() => res(`${this.inputs[i].label}: no frame after ${timeoutMs / 1000} s (not a video the browser can play?)`), timeoutMs);
+            const done = (why: string | null) => {
+              clearTimeout(timer);
+              res(why);
+            };
+            v.addEventListener('loadeddata', () => done(null), { once: true });
+            v.addEventListener('error', () => done(`${this.inputs[i].label}: the browser cannot decode this file (${describeMediaError(v.error)})`), { once: true });
           }),
       ),
     );
+    const failed = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
+    if (failed.length) throw new VideoOpenError(failed.map((i) => results[i]!), failed);
     this.fps = fps > 0 ? fps : await measureFps(this.videos[0]);
     const durations = this.videos.map((v) => v.duration).filter((d) => Number.isFinite(d) && d > 0);
     if (!durations.length) throw new Error('videos have no known duration');

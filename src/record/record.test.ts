@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FusedFrameSet } from '../app/bus';
+import type { FusedFrameSet } from '../fusion/flow';
 import { parseTake, serializeTake, TakeError } from '../take';
 import { TriangulationMethod } from '../triangulation';
 import { DEFAULT_NOISE } from '../sim/noise';
@@ -20,7 +20,7 @@ function record(n = 30) {
   for (let i = 0; i < n; i++) {
     const f = simulateFrame(10 + i / 15, cams, { noise: DEFAULT_NOISE, level: 1, dropped: new Set(i === 5 ? [0, 1] : []) }, rng);
     const frame = { time: f.time, views: f.views, status: f.status, timings: {}, gt: f.gt };
-    fused.push({ frame, poses: Object.fromEntries(methods.map((m) => [m.id, m.estimate(cams, f.views)])), timings: {} });
+    fused.push({ frame, people: [{ person: 0, poses: Object.fromEntries(methods.map((m) => [m.id, m.estimate(cams, f.views)])) }], timings: {} });
   }
   const take = buildTake(cams, fused.map((f) => fusedToTakeFrame(f, fused[0].frame.time)), 15, { robust: 'Robust', dlt: 'DLT' });
   return { cams, fused, take };
@@ -35,7 +35,7 @@ describe('recording to a take and reading it back', () => {
     for (const id of ['robust', 'dlt']) {
       const poses = takePoses(back, id);
       poses.forEach((p, i) => {
-        const orig = fused[i].poses[id];
+        const orig = fused[i].people[0].poses[id];
         if (!orig) return expect(p).toBeNull();
         expect(p).not.toBeNull();
         expect(Array.from(p!.valid)).toEqual(Array.from(orig.valid));

@@ -1,10 +1,10 @@
 /**
- * Accumulates the live numbers from bus.fused outside React: per-camera rates, per-stage latency (moving
+ * Accumulates a run's numbers from its fused frame sets (the session feeds it and resets it with every new run): per-camera rates, per-stage latency (moving
  * averages), skew, the distance between the compared methods, and each method's MPJPE against the truth
  * (current and running mean). The panel samples snapshot() a few times a second.
  */
 import { meanJointDistance } from '../viewer/compare';
-import { bus, type FusedFrameSet } from './bus';
+import { personPoses, type FusedFrameSet } from '../fusion/flow';
 
 export interface MetricsSnapshot {
   cameraFps: number[];
@@ -37,17 +37,18 @@ export class MetricsStore {
   compare: [string, string] = ['lifter', 'robust'];
   /** Extra stage timings that do not travel on the bus (the renderer's). */
   extra: () => Record<string, number> = () => ({});
-  private unsub: (() => void) | null = null;
 
-  start(): void {
-    this.unsub ??= bus.fused.subscribe((f) => this.add(f, performance.now() / 1000));
+  /** Forgets everything: a new run starts from no numbers at all. */
+  resetRun(): void {
+    this.times = [];
+    this.okTimes = [];
+    this.latency = {};
+    this.skew = NaN;
+    this.hasTruth = false;
+    this.reset();
   }
 
-  stop(): void {
-    this.unsub?.();
-    this.unsub = null;
-  }
-
+  /** Restarts the means (the panel's "reset means"). */
   reset(): void {
     this.sums = {};
     this.between = { sum: 0, n: 0, current: NaN };
@@ -70,7 +71,8 @@ export class MetricsStore {
       this.latency[k] = this.latency[k] === undefined ? v : this.latency[k] + EMA * (v - this.latency[k]);
     }
     if (Number.isFinite(f.frame.timings.skew)) this.skew = f.frame.timings.skew;
-    const lifter = f.poses.lifter;
+    const poses = personPoses(f);
+    const lifter = poses.lifter;
     this.fallback.current = lifter?.info?.fallback === true;
     this.fallback.reason = this.fallback.current ? String(lifter!.info!.fallbackReason ?? '') : '';
     if (lifter) {
@@ -80,7 +82,7 @@ export class MetricsStore {
     const gt = f.frame.gt ?? null;
     this.hasTruth = !!gt;
     if (gt) {
-      for (const [id, pose] of Object.entries(f.poses)) {
+      for (const [id, pose] of Object.entries(poses)) {
         const e = meanJointDistance(pose, gt);
         const acc = (this.sums[id] ??= { sum: 0, n: 0, current: NaN });
         acc.current = e;
@@ -91,7 +93,7 @@ export class MetricsStore {
       }
     }
     const [a, b] = this.compare;
-    const d = meanJointDistance(f.poses[a], f.poses[b]);
+    const d = meanJointDistance(poses[a], poses[b]);
     this.between.current = d;
     if (Number.isFinite(d)) {
       this.between.sum += d;
@@ -116,4 +118,3 @@ export class MetricsStore {
   }
 }
 
-export const metrics = new MetricsStore();

@@ -1,0 +1,127 @@
+/**
+ * The app's one session and what it is made of: the fusion pipeline (triangulation at once, the lifter when its
+ * weights have loaded), the simulation's and the capture's settings, the detection worker, and the actions the
+ * panels call to start a source. Components render session.getSnapshot(); nothing else decides what runs.
+ */
+import { FusionPipeline } from '../fusion/pipeline';
+import { Channel } from '../fusion/channel';
+import { DEFAULT_METHOD_IDS, methodSpec, type MethodEnv } from '../fusion/registry';
+import { Session } from '../session/session';
+import { SimSettingsStore, SimulationSource } from '../sim/source';
+import { DEFAULT_CAPTURE, type CaptureSettings } from '../cameras/capture-settings';
+import { WebcamSource } from '../cameras/webcam-source';
+import { VideoFileSource } from '../cameras/video-source';
+import { TakeSource } from '../cameras/take-source';
+import type { SetTiming } from '../cameras/detect-sets';
+import type { VideoDevice } from '../cameras/webcams';
+import type { VideoInput } from '../cameras/videos';
+import { DetectionClient } from '../detection/client';
+import { parseTake, type Take } from '../take';
+
+export type LifterState = { state: 'loading' } | { state: 'ready'; label: string } | { state: 'unavailable'; reason: string };
+
+export const pipeline = new FusionPipeline();
+export const session = new Session(pipeline);
+export const simSettings = new SimSettingsStore();
+export const lifterState = new Channel<LifterState>();
+lifterState.emit({ state: 'loading' });
+
+class SettingsStore extends Channel<CaptureSettings> {
+  get current(): CaptureSettings {
+    return this.latest()!;
+  }
+  update(patch: Partial<CaptureSettings>): void {
+    this.emit({ ...this.current, ...patch });
+  }
+}
+export const captureSettings = new SettingsStore();
+captureSettings.emit({ ...DEFAULT_CAPTURE, constraints: { ...DEFAULT_CAPTURE.constraints } });
+
+/** The browser fetches a method's network from models/<name>/ under the app's base URL. */
+const browserEnv: MethodEnv = {
+  async loadNet(model) {
+    const { loadLifterNetFromUrl } = await import('../lifter/load-url');
+    return loadLifterNetFromUrl(`${import.meta.env.BASE_URL}models/${model}/`);
+  },
+};
+
+let methodsRequested = false;
+/**
+ * Makes the registry's default methods, each joining the pipeline as soon as it is ready: triangulation at once,
+ * the lifter (in its own chunk) once its weights have loaded. A method whose weights cannot be fetched or parsed
+ * is left out and the app says why ("lifter unavailable"); the comparison then falls back to DLT vs robust.
+ */
+export function loadMethods(): void {
+  if (methodsRequested) return;
+  methodsRequested = true;
+  for (const id of DEFAULT_METHOD_IDS) {
+    const spec = methodSpec(id)!;
+    spec.create(browserEnv).then(
+      (m) => {
+        pipeline.addMethod(m);
+        if (id === 'lifter') {
+          session.metrics.compare = ['lifter', 'robust'];
+          lifterState.emit({ state: 'ready', label: m.label });
+        }
+      },
+      (e) => {
+        const reason = e instanceof Error ? e.message : String(e);
+        if (id !== 'lifter') return console.error(`${id} could not be made`, e);
+        session.metrics.compare = ['dlt', 'robust'];
+        lifterState.emit({ state: 'unavailable', reason });
+      },
+    );
+  }
+}
+
+let client: DetectionClient | null = null;
+function detectionClient(): DetectionClient {
+  return (client ??= new DetectionClient());
+}
+
+export function startSimulation(): Promise<void> {
+  return session.use(new SimulationSource(simSettings));
+}
+
+export function startWebcams(devices: readonly VideoDevice[]): Promise<void> {
+  return session.use(new WebcamSource(detectionClient(), devices, captureSettings.current));
+}
+
+export function startVideos(files: readonly File[]): Promise<void> {
+  const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  const inputs: VideoInput[] = sorted.map((f) => ({ url: URL.createObjectURL(f), label: f.name }));
+  return session.use(new VideoFileSource(detectionClient(), inputs, captureSettings.current));
+}
+
+/** Replays a take (its cameras are its rig); a take that does not parse leaves the current source running. */
+export function startTake(take: Take, name: string): Promise<void> {
+  return session.use(new TakeSource(take, name, captureSettings.current.scoreThreshold));
+}
+
+export function parseTakeFile(text: string, name: string): Take {
+  try {
+    return parseTake(text);
+  } catch (e) {
+    throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Restarts the webcams at the calibrated frame size (after "restart the cameras at the calibrated size"). */
+export function restartAtCalibratedSize(): Promise<void> | void {
+  const src = session.activeSource;
+  const s = session.getSnapshot();
+  if (!(src instanceof WebcamSource) || !s.calibration || !s.binding) return;
+  const k = s.binding.cameraOf.find((c) => c !== null);
+  if (k === undefined || k === null) return;
+  const cam = s.calibration.cameras[k];
+  captureSettings.update({ constraints: { ...captureSettings.current.constraints, width: cam.width, height: cam.height } });
+  return startWebcams(src.devices);
+}
+
+/** Per-set timings of the running capture, for `npm run bench:capture` (read through window.__parallaxCapture). */
+export function recentSets(): SetTiming[] {
+  const src = session.activeSource as { recentSets?: () => SetTiming[] } | null;
+  return src?.recentSets?.() ?? [];
+}
+(globalThis as { __parallaxCapture?: unknown }).__parallaxCapture = { recentSets };
+(globalThis as { __parallaxSession?: unknown }).__parallaxSession = session;
