@@ -4,18 +4,18 @@ import { join } from 'node:path';
 
 /**
  * Issue 12: a bad calibration file loaded in the app is refused with a message naming the file, the camera and
- * the field, and the calibration in use (the cameras the 3D view draws) stays exactly as it was.
+ * the field, and the calibration in use (the session's) stays exactly as it was.
  */
 const DIR = '../shared/data/pose2sim-demo/calibration';
 const TOML = readFileSync(join(DIR, 'Calib_qualisys.toml'), 'utf8');
 const QCA = readFileSync(join(DIR, 'Calib.qca.txt'), 'utf8');
 
-/** The calibration in use, as the 3D view holds it: names and every number of K, dist, R and t. */
+/** The calibration in use, as the session holds it: names and every number of K, dist, R and t. */
 function camerasInUse(page: Page) {
   return page.evaluate(() => {
     type C = { name: string; width: number; height: number; K: Float64Array; dist: Float64Array; R: Float64Array; t: Float64Array };
-    const v = (window as unknown as { __parallaxView?: { frustums: { cameras: C[] | null } } }).__parallaxView;
-    return (v?.frustums.cameras ?? []).map((c) => ({ name: c.name, size: [c.width, c.height], K: Array.from(c.K), dist: Array.from(c.dist), R: Array.from(c.R), t: Array.from(c.t) }));
+    const s = (window as unknown as { __parallaxSession?: { getSnapshot(): { calibration: { cameras: C[] } | null } } }).__parallaxSession;
+    return (s?.getSnapshot().calibration?.cameras ?? []).map((c) => ({ name: c.name, size: [c.width, c.height], K: Array.from(c.K), dist: Array.from(c.dist), R: Array.from(c.R), t: Array.from(c.t) }));
   });
 }
 

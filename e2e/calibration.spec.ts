@@ -24,14 +24,14 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.addInitScript(boardCameras, { unrelated: false });
   await page.goto('/');
-  await expect(page.getByTestId('status-fused-rate')).not.toHaveText('0.0 poses/s', { timeout: 30_000 }); // the simulation runs
+  await expect(page.getByTestId('status-source')).toHaveAttribute('data-phase', 'running', { timeout: 30_000 }); // the simulation runs
   await page.getByTestId('calib-open').click();
   const wizard = page.getByTestId('calib-wizard');
   await expect(wizard).toBeVisible();
   // Its own page over the app, not pushing it down; the simulation beneath is paused.
   const box = (await wizard.boundingBox())!;
   expect([box.x, box.y, box.width, box.height]).toEqual([0, 0, 1280, 800]);
-  await expect(page.getByTestId('status-fused-rate')).toHaveText('0.0 poses/s', { timeout: 10_000 });
+  await expect(page.getByTestId('status-source')).toHaveAttribute('data-phase', 'paused', { timeout: 10_000 });
   // Steps in order: nothing past the first is open, and the closed ones say why.
   await expect(page.getByTestId('calib-step-intrinsics')).toBeDisabled();
   await expect(page.getByTestId('calib-step-summary')).toHaveAttribute('title', /first finish/);
@@ -45,7 +45,7 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   await page.getByTestId('board-cols').fill('7');
   await page.getByTestId('board-rows').fill('5');
   await page.getByTestId('board-square').fill('60');
-  // The fixture's 12 poses give cam2 only 4 that are 30 px apart (as before this wizard): 4 views, the lens minimum.
+  // The fixture's 12 poses give camera 2 only 4 that are 30 px apart (as before this wizard): 4 views, the lens minimum.
   await page.getByTestId('calib-min-views').fill('4');
   await page.getByTestId('calib-min-shared').fill('4');
   await shot(page, info, '1-board');
@@ -55,8 +55,8 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   await expect(wizard).toHaveAttribute('data-step', 'intrinsics');
   // Before enough snapshots, the buttons say why they cannot be pressed.
   await expect(page.getByTestId('calib-intrinsics-run-why')).toContainText('needs 4 snapshots per camera');
-  await expect(page.getByTestId('calib-next-pairs-why')).toContainText(/show the board to cam\d: \d\/4 snapshots/);
-  await expect(page.getByTestId('calib-needs')).toContainText(/show the board to cam\d: \d\/4 snapshots/);
+  await expect(page.getByTestId('calib-next-pairs-why')).toContainText(/show the board to Fake board camera \d: \d\/4 snapshots/);
+  await expect(page.getByTestId('calib-needs')).toContainText(/show the board to Fake board camera \d: \d\/4 snapshots/);
   await shot(page, info, '2-lenses-collecting');
   await expect.poll(async () => Math.min(await numberOf(page, 'snap-count-0'), await numberOf(page, 'snap-count-1')), { timeout: 90_000 }).toBeGreaterThanOrEqual(4);
   await page.getByTestId('calib-intrinsics-run').click();
@@ -65,8 +65,8 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
 
   await page.getByTestId('calib-next-pairs').click();
   await expect(wizard).toHaveAttribute('data-step', 'pairs');
-  await expect(page.getByTestId('calib-needs')).toContainText(/show the board to cam1 and cam2 together: [0-3]\/4 shared views/);
-  await expect(page.getByTestId('calib-extrinsics-run-why')).toContainText('show the board to cam1 and cam2 together');
+  await expect(page.getByTestId('calib-needs')).toContainText(/show the board to Fake board camera 1 and Fake board camera 2 together: [0-3]\/4 shared views/);
+  await expect(page.getByTestId('calib-extrinsics-run-why')).toContainText('show the board to Fake board camera 1 and Fake board camera 2 together');
   await expect.poll(() => page.getByTestId('calib-pair-0-1').getAttribute('data-confirmed').then(Number), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
   await expect(page.getByTestId('calib-needs')).toContainText('every camera is linked: press "Compute extrinsics"');
   await page.getByTestId('calib-extrinsics-run').click();
@@ -89,7 +89,7 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
     await expect(row).toContainText('✓');
   }
   await expect(page.getByTestId('calib-summary-board')).toContainText('printed 60 mm');
-  await expect(page.getByTestId('calib-summary-pairs')).toContainText(/Linked pairs: cam1–cam2 \(\d+ views\)/);
+  await expect(page.getByTestId('calib-summary-pairs')).toContainText(/Linked pairs: Fake board camera 1–Fake board camera 2 \(\d+ views\)/);
   await expect(page.getByTestId('calib-summary-floor')).toContainText('Floor: set');
   await page.getByTestId('calib-save').click();
   await expect(page.getByTestId('calib-summary-note')).toContainText('Saved in this browser');
@@ -109,25 +109,26 @@ test('calibration wizard, journey (d): rendered board streams → lenses → pai
   expect(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])).toBeCloseTo(Math.hypot(0.75, 0.15, 0.05), 1);
   await shot(page, info, '6-summary');
 
-  // "Use this calibration": back to capture with it; its cameras are the 3D view's frustums. The simulation stays
-  // paused: it would film a virtual figure with the user's rig, which is not the user's capture.
+  // "Use this calibration": back to capture with it; its cameras are the 3D view's frustums. The simulation stops:
+  // it would film a virtual figure with the user's rig, which is not the user's capture.
   await page.getByTestId('calib-use').click();
   await expect(wizard).toHaveCount(0);
-  await expect.poll(() => frustumNames(page)).toEqual(['cam1', 'cam2']);
+  await expect.poll(() => frustumNames(page)).toEqual(['Fake board camera 1', 'Fake board camera 2']);
   await page.waitForTimeout(2500);
-  await expect(page.getByTestId('status-fused-rate')).toHaveText('0.0 poses/s');
+  await expect(page.getByTestId('status-source')).not.toHaveAttribute('data-phase', 'running');
+  await expect(page.getByTestId('status-sets-rate')).toHaveCount(0);
   await expect(page.locator('body')).not.toContainText('NaN');
   await shot(page, info, '7-capture-with-calibration');
 
   // Next time: the saved calibration is offered; a bad file is refused naming the field, and nothing changes.
   await page.goto('/'); // a fresh load of the capture page (the wizard has its own address, #calibrate)
   await page.getByTestId('calib-open').click();
-  await expect(page.getByTestId('calib-saved-info')).toContainText('Saved in this browser: 2 cameras (cam1, cam2)');
+  await expect(page.getByTestId('calib-saved-info')).toContainText('Saved in this browser: 2 cameras (Fake board camera 1, Fake board camera 2)');
   const bad = { ...file, cameras: [{ ...file.cameras[0], K: [[1, 0], [0, 1, 0], [0, 0, 1]] }] };
   await page.getByTestId('calib-upload').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
   await expect(page.getByTestId('calib-import-error')).toContainText('cameras.0.K.0');
   await expect(page.getByTestId('calib-use-loaded')).toHaveCount(0);
   await page.getByTestId('calib-use-saved').click();
-  await expect.poll(() => frustumNames(page)).toEqual(['cam1', 'cam2']);
+  await expect.poll(() => frustumNames(page)).toEqual(['Fake board camera 1', 'Fake board camera 2']);
   expect(errors).toEqual([]);
 });

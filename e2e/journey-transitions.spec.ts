@@ -82,7 +82,7 @@ test('findings 3 and 4: live cameras without a calibration, then 2 of its 4 came
   await page.getByTestId('viewer-calibrate').click();
   await expect(page.getByTestId('wizard-page')).toBeVisible();
   await expect(page.getByTestId('camera-panel')).toHaveCount(0);
-  await page.getByTestId('calib-open').click();
+  await page.getByTestId('calib-close').click();
   await expect(page.getByTestId('camera-panel')).toBeVisible();
 
   // Finding 4: two of the calibration's four cameras, the calibration loaded after they started.

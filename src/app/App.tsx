@@ -43,7 +43,7 @@ export function App() {
   const useCalibration = (cameras: Parameters<typeof session.setCalibration>[0]) => {
     session.setCalibration(cameras, 'calibration wizard');
     // The user's rig is not the simulation's: stay off the simulation so capture shows this rig, ready for cameras.
-    if (session.getSnapshot().source.kind === 'simulation') session.stop();
+    if (session.getSnapshot().source.kind === 'simulation') session.release();
     simPaused.current = false;
     closeWizard();
   };
@@ -52,7 +52,8 @@ export function App() {
       <header className="app-header">
         <h1>Parallax</h1>
         <span className="tagline">multi-webcam 3D motion capture</span>
-        <button data-testid="calib-open" onClick={() => (wizard ? closeWizard() : openWizard())}>{wizard ? 'Back to capture' : 'Calibrate'}</button>
+        {/* The wizard's page covers the window and has its own way back. */}
+        {!wizard && <button data-testid="calib-open" onClick={openWizard}>Calibrate</button>}
       </header>
       {wizard ? (
         <main className="wizard-page" data-testid="wizard-page">

@@ -9,10 +9,12 @@ import './panels.css';
 /**
  * The cameras the view stands upright and draws: the whole calibration while some of its cameras are fused (the
  * world is the calibration's, and the missing cameras show where they belong), the source's own rig otherwise,
- * none in 2D only. The same array while nothing changes (the view re-frames on a new one).
+ * the calibration while no source runs, none in 2D only. The same array while nothing changes (the view re-frames on a new one).
  */
 function viewRig() {
   const s = session.getSnapshot();
+  // No source yet: the calibration in use, so the user sees the rig they are about to capture with.
+  if (!s.source.kind && s.calibration) return s.calibration.cameras;
   if (!s.threeD.available) return null;
   return s.threeD.from === 'calibration' && s.calibration ? s.calibration.cameras : s.threeD.rig;
 }

@@ -305,3 +305,23 @@ describe('a take replayed without waiting for fusion', () => {
     expect(session.runTake()!.frames).toHaveLength(5);
   });
 });
+
+describe('a calibration made in the wizard while the simulation ran', () => {
+  it('release() leaves no source: the simulation stopped and disposed, its numbers and truth gone, the calibration kept', async () => {
+    const { clock, session, sim } = setup();
+    const s0 = sim();
+    await session.use(s0);
+    await run(clock, 500);
+    expect(session.getSnapshot().stats.frameSets).toBeGreaterThan(0);
+    session.setCalibration(CALIB, 'calibration wizard');
+    session.release();
+    const s = session.getSnapshot();
+    expect(s.source.kind).toBeNull();
+    expect(s.stats).toMatchObject({ frameSets: 0, fusedSets: 0, hasTruth: false });
+    expect(s.calibration?.name).toBe('calibration wizard');
+    expect(session.activeSource).toBeNull();
+    const before = session.fused.latest();
+    await run(clock, 500); // the released simulation feeds nothing any more
+    expect(session.fused.latest()).toBe(before);
+  });
+});

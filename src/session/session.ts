@@ -138,6 +138,23 @@ export class Session {
     });
   }
 
+  /**
+   * Leaves no source: the old one stopped and disposed, its numbers and results cleared. After the wizard gives a
+   * new calibration, capture shows that rig, waiting for its cameras, instead of another source's world.
+   */
+  release(): void {
+    if (!this.source) return;
+    this.stopRecording();
+    this.dispose();
+    this.resetRun();
+    this.update({
+      source: { ...IDLE_SOURCE, run: this.state.source.run + 1 },
+      note: null,
+      stats: { frameSets: 0, fusedSets: 0, hasTruth: false, camerasRunning: 0, lost: 0 },
+      run: { frames: 0 },
+    });
+  }
+
   dispose(): void {
     this.source?.stop();
     this.source?.dispose();

@@ -3,6 +3,7 @@
  * still in a new pose, lens calibration per camera, shared snapshots checked by geometry (calibration/shared-views),
  * the rig, the floor. React subscribes to `version` and reads the fields; per-frame work never goes through React.
  */
+import { MAX_CAMERAS, requestAndListCameras } from '../../cameras/webcams';
 import type { BoardSpec } from '../../calibration/board';
 import type { BoardObservation } from '../../calibration/bundle';
 import { detectCheckerboard } from '../../calibration/detect';
@@ -93,16 +94,17 @@ export class WizardSession {
   async openCameras(): Promise<void> {
     this.error = '';
     try {
-      const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput').slice(0, 8);
+      // Named as the capture names them, so this calibration's cameras match the live views by name.
+      const devices = (await requestAndListCameras()).slice(0, MAX_CAMERAS);
       const feeds: Feed[] = [];
-      for (const [i, d] of devices.entries()) {
+      for (const d of devices) {
         const stream = await navigator.mediaDevices.getUserMedia({ video: { deviceId: d.deviceId ? { exact: d.deviceId } : undefined, width: 1280, height: 720 } });
         const video = document.createElement('video');
         video.muted = true;
         video.playsInline = true;
         video.srcObject = stream;
         await video.play();
-        feeds.push({ name: `cam${i + 1}`, video, stream, grab: document.createElement('canvas'), last: null, stillFrames: 0, detectMs: 0, views: [], intrinsics: null });
+        feeds.push({ name: d.label, video, stream, grab: document.createElement('canvas'), last: null, stillFrames: 0, detectMs: 0, views: [], intrinsics: null });
       }
       this.dispose();
       this.feeds = feeds;
