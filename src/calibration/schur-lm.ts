@@ -180,13 +180,16 @@ export function schurLevenbergMarquardt(p: SchurProblem, options: SchurOptions):
             for (let k = 0; k < pl; k++) s += WV[a * pl + k] * gl[l * pl + k];
             rhs[ca * pc + a] += s;
           }
+          // S is symmetric: the blocks of pairs (pa, pb ≥ pa), mirrored.
           for (const pb of byLandmark[l]) {
+            if (pb < pa) continue;
             const cb = pairCamera[pb], Wb = pb * pc * pl;
             for (let a = 0; a < pc; a++)
               for (let b = 0; b < pc; b++) {
                 let s = 0;
                 for (let k = 0; k < pl; k++) s += WV[a * pl + k] * W[Wb + b * pl + k];
                 S[(ca * pc + a) * P + cb * pc + b] -= s;
+                if (pb !== pa) S[(cb * pc + b) * P + ca * pc + a] -= s;
               }
           }
         }
