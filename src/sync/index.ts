@@ -1,3 +1,4 @@
 export * from './signal';
 export * from './reprojection';
 export * from './sync';
+export * from './resample';

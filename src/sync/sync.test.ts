@@ -84,3 +84,20 @@ describe('synchronising videos from the detected motion', () => {
     expect(Math.abs(r.offset - 0.0123)).toBeLessThan(1e-6);
   });
 });
+
+describe('frame sets on the reference clock', () => {
+  it('interpolates a late view at the reference times and leaves instants outside it without that view', async () => {
+    const { resampleToReference } = await import('.');
+    const kp = (x: number) => Float32Array.from({ length: NUM_JOINTS * 3 }, (_, i) => (i % 3 === 2 ? 0.9 : x));
+    const a: KeypointTrack = { fps: 10, frames: Array.from({ length: 10 }, (_, i) => kp(i)) };
+    const b: KeypointTrack = { fps: 10, frames: Array.from({ length: 5 }, (_, i) => kp(100 + i)) };
+    // b's frame 0 is at 0.25 s on a's clock: a's frame 3 (0.3 s) sees b at frame 0.5.
+    const r = resampleToReference([a, b], [{ offsetS: 0, fps: 10 }, { offsetS: 0.25, fps: 10 }], 0, 1);
+    expect(r.times.length).toBe(10);
+    expect(r.frames[2][1]).toBeNull();
+    expect(r.frames[3][0]![0]).toBe(3);
+    expect(r.frames[3][1]![0]).toBeCloseTo(100.5, 5);
+    expect(r.frames[9][1]).toBeNull();
+    expect(resampleToReference([a, b], [{ offsetS: 0, fps: 10 }, { offsetS: 0.25, fps: 10 }], 0, 2).times.length).toBe(4);
+  });
+});
