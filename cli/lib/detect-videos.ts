@@ -14,7 +14,9 @@ export interface VideoDetections {
   inferMs: number[][];
 }
 
-export async function detectVideos(paths: string[], model: ModelId, maxSide: number, log = (_: string) => {}): Promise<VideoDetections> {
+export async function detectVideos(
+  paths: string[], model: ModelId, maxSide: number, log = (_: string) => {}, onFrame?: (view: number, frame: number) => void,
+): Promise<VideoDetections> {
   await initNodeWasm();
   const infos = paths.map(probeVideo);
   const out: VideoDetections = { fps: infos[0].fps, sizes: infos.map((i) => [i.width, i.height]), frames: [], inferMs: [] };
@@ -29,6 +31,7 @@ export async function detectVideos(paths: string[], model: ModelId, maxSide: num
       t.dispose();
       (out.frames[f.index] ??= new Array(paths.length).fill(null))[v] = kp;
       (out.inferMs[f.index] ??= new Array(paths.length).fill(NaN))[v] = dt;
+      onFrame?.(v, f.index);
     }
     det.dispose();
     log(`${paths[v]}: ${out.frames.length} frames`);

@@ -1,0 +1,126 @@
+/**
+ * npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model movenet-lightning] [--max-side 640]
+ *                    [--methods robust,dlt] [--no-sync] [--fill-gaps 0.25]
+ * npm run process -- --calib CALIB --detections TAKE [-o DIR] …      (2D already detected: skips the videos)
+ *
+ * Unattended batch processing of a recording, as the app does it: the app's detector on every video (Node, wasm,
+ * frames decoded by ffmpeg), synchronisation of the videos from the person's motion, every fusion method of the
+ * registry, and a take plus every export format (CSV, JSON, TRC, BVH, C3D) per method in DIR. Videos are given in
+ * the calibration's camera order. At the end it lists what it wrote and everything it could not do; the exit code
+ * is 0 when every method and export was written, 1 when something was left out, 2 on bad input.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseCalibrationText } from '../src/calibration/io';
+import { DEFAULT_MODEL, isModelId, MODEL_IDS } from '../src/detection/models';
+import { parseTake } from '../src/take';
+import type { KeypointTrack } from '../src/sync';
+import { processDetections } from './lib/process-run';
+
+const usage = `usage: npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model ${MODEL_IDS.join('|')}] [--max-side 640] [--methods a,b] [--no-sync] [--fill-gaps SECONDS]
+       npm run process -- --calib CALIB --detections TAKE.json [-o DIR] […]`;
+
+/** A one-line progress bar on a terminal; a line per 10 % otherwise (logs stay readable). */
+function progressBar() {
+  let lastTenth = -1, lastStage = '';
+  return (f: number, stage: string) => {
+    const pct = Math.round(100 * Math.min(1, Math.max(0, f)));
+    if (process.stderr.isTTY) {
+      const w = 30, n = Math.round((w * pct) / 100);
+      process.stderr.write(`\r[${'#'.repeat(n)}${'.'.repeat(w - n)}] ${String(pct).padStart(3)}% ${stage.padEnd(24)}`);
+      if (pct === 100 && stage === 'done') process.stderr.write('\n');
+    } else if (Math.floor(pct / 10) !== lastTenth || stage !== lastStage) {
+      lastTenth = Math.floor(pct / 10);
+      lastStage = stage;
+      process.stderr.write(`${String(pct).padStart(3)}% ${stage}\n`);
+    }
+  };
+}
+
+function hasFfmpeg(): boolean {
+  try {
+    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' });
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      calib: { type: 'string' },
+      out: { type: 'string', short: 'o', default: 'process-out' },
+      model: { type: 'string', default: DEFAULT_MODEL },
+      'max-side': { type: 'string', default: '640' },
+      methods: { type: 'string' },
+      'no-sync': { type: 'boolean', default: false },
+      'fill-gaps': { type: 'string', default: '0' },
+      detections: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { console.log(usage); return 0; }
+  if (!values.calib) throw new Error('--calib is required');
+  if (!isModelId(values.model!)) throw new Error(`--model: "${values.model}" is not one of ${MODEL_IDS.join(', ')}`);
+  const fillGapsS = Number(values['fill-gaps']);
+  if (!(fillGapsS >= 0)) throw new Error(`--fill-gaps: expected seconds ≥ 0, got "${values['fill-gaps']}"`);
+  const maxSide = Number(values['max-side']);
+  if (!Number.isInteger(maxSide) || maxSide < 0) throw new Error(`--max-side: expected a whole number of pixels, got "${values['max-side']}"`);
+  let cameras;
+  try {
+    cameras = parseCalibrationText(values.calib, readFileSync(values.calib, 'utf8'));
+  } catch (e) {
+    throw new Error(`${values.calib}: ${(e as Error).message}`);
+  }
+  const bar = progressBar();
+  let tracks: KeypointTrack[];
+  let baseName: string;
+  if (values.detections) {
+    if (positionals.length) throw new Error('give either videos or --detections, not both');
+    const take = parseTake(readFileSync(values.detections, 'utf8'));
+    if (take.cameras.length !== cameras.length) throw new Error(`${values.detections}: ${take.cameras.length} views but ${values.calib} has ${cameras.length} cameras`);
+    tracks = cameras.map((_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
+    baseName = basename(values.detections).replace(/(\.take)?\.json$/i, '');
+  } else {
+    if (positionals.length !== cameras.length) throw new Error(`${positionals.length} videos for the ${cameras.length} cameras of ${values.calib} (one video per camera, in its order: ${cameras.map((c) => c.name).join(', ')})`);
+    if (!hasFfmpeg()) throw new Error('ffmpeg and ffprobe are needed to read videos (apt-get install -y ffmpeg), or pass 2D detections with --detections TAKE.json');
+    const { probeVideo } = await import('./lib/ffmpeg-frames');
+    const { detectVideos } = await import('./lib/detect-videos');
+    const infos = positionals.map((p) => {
+      try { return probeVideo(p); } catch (e) { throw new Error(`${p}: cannot read the video (${(e as Error).message.split('\n')[0]})`); }
+    });
+    const total = infos.reduce((s, i) => s + i.frames, 0);
+    let done = 0;
+    console.log(`detecting ${values.model} in ${positionals.length} videos (${total} frames)…`);
+    const det = await detectVideos(positionals, values.model, maxSide, () => {}, () => bar((0.5 * ++done) / Math.max(total, 1), 'detecting'));
+    tracks = infos.map((info, v) => ({ fps: info.fps, frames: det.frames.slice(0, info.frames).map((row) => row?.[v] ?? null) }));
+    baseName = basename(positionals[0], extname(positionals[0]));
+  }
+  const outDir = resolve(values.out!);
+  const offset = values.detections ? 0 : 0.5;
+  const report = await processDetections(cameras, tracks, {
+    outDir, baseName, methods: values.methods ? values.methods.split(',').map((s) => s.trim()) : null, sync: !values['no-sync'], fillGapsS,
+    log: (l) => console.log(l), progress: (f, s) => bar(offset + (1 - offset) * f, s),
+  });
+  console.log(`\n${report.frames} frame sets, methods ${report.methods.join(', ') || 'none'}; wrote ${report.files.length} files to ${outDir}:`);
+  for (const f of report.files) console.log(`  ${basename(f)}`);
+  if (report.problems.length) {
+    console.log('\ncould not do:');
+    for (const p of report.problems) console.log(`  - ${p}`);
+  }
+  return report.problems.length ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`process: ${(e as Error).message}\n${usage}`);
+    process.exit(2);
+  },
+);
