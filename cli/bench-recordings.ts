@@ -100,12 +100,12 @@ async function main() {
   const o = rigErrors(own.cameras, take.cameras);
   console.log(`from Qualisys itself (100 frames): ${o.deg.map(f2).join(' ')} ° | ${o.cm.map((x) => x.toFixed(1)).join(' ')} cm; median px ${own.medianBefore.map((x) => x.toFixed(1)).join(' ')} → ${own.medianAfter.map((x) => x.toFixed(1)).join(' ')}`);
 
-  console.log('\n## Extrinsics from the person: simulated ring of 4 from intrinsics only (60 frames over 22 s)');
+  console.log('\n## Extrinsics from the person: simulated ring of 4 from intrinsics only (150 frames over 22.5 s)');
   console.log('noise  seed  rotation error ° (after similarity)   centre error cm   up error °   ms');
   for (const level of [0.5, 1])
     for (let s = 0; s < SEEDS; s++) {
       const rng = makeRng(5 + 100 * s);
-      const fs = Array.from({ length: 60 }, (_, i) => simulateFrame(i * 0.375, cams4, { noise: DEFAULT_NOISE, level, dropped: new Set() }, rng).views);
+      const fs = Array.from({ length: 150 }, (_, i) => simulateFrame(i * 0.15, cams4, { noise: DEFAULT_NOISE, level, dropped: new Set() }, rng).views);
       const t0 = performance.now();
       const r = calibrateFromPerson(cams4.map((c) => makeCamera({ ...c, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] })), fs);
       const e = rigErrors(r.cameras, cams4);

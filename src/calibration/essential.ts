@@ -1,10 +1,14 @@
 /**
  * Relative pose of two calibrated cameras from point correspondences (ideal normalised coordinates): the linear
- * eight-point estimate of the essential matrix inside RANSAC (Sampson distance), its four decompositions, and the
- * one that puts the triangulated points in front of both cameras. Used to start a rig from body keypoints when
+ * eight-point estimate of the essential matrix inside RANSAC (Sampson distance), the best hypotheses refined on
+ * every correspondence by the project's LM loop (Sampson residuals, Cauchy loss: eight noisy body keypoints give a
+ * poor linear estimate, and the inliers of a poor estimate keep it poor), its four decompositions, and the one that
+ * puts the triangulated points in front of both cameras. Used to start a rig from body keypoints when
  * only the intrinsics are known (person.ts); bundle adjustment does the rest.
  */
 import { symmetricEigen } from '../geometry/linalg';
+import { levenbergMarquardt } from '../geometry/lm';
+import { rodriguesToMatrix } from '../geometry/rotation';
 import { makeRng } from '../util/random';
 import { dltPoint, type Observation, type PreparedRig } from '../triangulation/triangulate';
 import { defaultTriangulationOptions } from '../triangulation/triangulate';
@@ -102,16 +106,76 @@ function triangulatePair(c: Correspondences, idx: readonly number[], R: ArrayLik
   return { points, front };
 }
 
+/** E = [t]× R. */
+function essentialFrom(R: ArrayLike<number>, t: ArrayLike<number>): Float64Array {
+  const E = new Float64Array(9);
+  for (let j = 0; j < 3; j++) {
+    E[j] = -t[2] * R[3 + j] + t[1] * R[6 + j];
+    E[3 + j] = t[2] * R[j] - t[0] * R[6 + j];
+    E[6 + j] = -t[1] * R[j] + t[0] * R[3 + j];
+  }
+  return E;
+}
+
+/**
+ * E minimising the Cauchy-weighted Sampson residuals of every correspondence, from E0: parameters a rotation
+ * update (Rodrigues, applied on the left) and a tangent step of the unit baseline. Returns the refined E and cost.
+ */
+export function refineEssential(c: Correspondences, E0: Float64Array, lossScale: number): { E: Float64Array; cost: number } | null {
+  const d = svd3(E0);
+  if (!d) return null;
+  const W = [[0, -1, 0], [1, 0, 0], [0, 0, 1]];
+  const R0 = new Float64Array(9);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      let s = 0;
+      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += d.U[a][i] * W[a][b] * d.V[b][j];
+      R0[i * 3 + j] = s;
+    }
+  const t0 = d.U[2];
+  // Two directions perpendicular to t0.
+  const seed = Math.abs(t0[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0];
+  let e1 = cross(t0, seed);
+  const n1 = Math.hypot(e1[0], e1[1], e1[2]);
+  e1 = e1.map((v) => v / n1);
+  const e2 = cross(t0, e1);
+  const n = c.x1.length / 2;
+  const model = (p: Float64Array) => {
+    const dR = rodriguesToMatrix(p[0], p[1], p[2]);
+    const R = new Float64Array(9);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) R[i * 3 + j] = dR[i * 3] * R0[j] + dR[i * 3 + 1] * R0[3 + j] + dR[i * 3 + 2] * R0[6 + j];
+    const t = [0, 1, 2].map((k) => t0[k] + p[3] * e1[k] + p[4] * e2[k]);
+    const nt = Math.hypot(t[0], t[1], t[2]);
+    return essentialFrom(R, t.map((v) => v / nt));
+  };
+  const res = levenbergMarquardt(
+    {
+      nParams: 5,
+      nResiduals: n,
+      residuals(p, r) {
+        const E = model(p);
+        for (let i = 0; i < n; i++) {
+          const s2 = sampson(E, c, i);
+          r[i] = Number.isFinite(s2) ? Math.sqrt(s2) : 1;
+        }
+      },
+    },
+    new Float64Array(5),
+    { maxIterations: 30, loss: 'cauchy', lossScale, costTolerance: 1e-9 },
+  );
+  return { E: model(res.params), cost: res.cost };
+}
+
 /**
  * Relative pose by RANSAC over eight-point samples. `threshold`: Sampson distance for an inlier, normalised units
  * (pixels / focal length). Null with fewer than 8 correspondences or no consistent geometry.
  */
-export function relativePose(c: Correspondences, threshold: number, iterations = 300, seed = 1): RelativePose | null {
+export function relativePose(c: Correspondences, threshold: number, iterations = 400, seed = 1, refineCandidates = 20): RelativePose | null {
   const n = c.x1.length / 2;
   if (n < 8) return null;
   const rng = makeRng(seed);
   const t2 = threshold * threshold;
-  let bestE: Float64Array | null = null, bestCount = -1;
+  const hyps: { E: Float64Array; count: number }[] = [];
   const sample = new Int32Array(8);
   for (let it = 0; it < iterations; it++) {
     for (let k = 0; k < 8; k++) {
@@ -123,22 +187,33 @@ export function relativePose(c: Correspondences, threshold: number, iterations =
     if (!E) continue;
     let count = 0;
     for (let i = 0; i < n; i++) if (sampson(E, c, i) < t2) count++;
-    if (count > bestCount) { bestCount = count; bestE = E; }
+    hyps.push({ E, count });
   }
-  if (!bestE || bestCount < 8) return null;
-  // Refit on the inliers, twice (the inlier set grows as E improves).
-  let inliers: number[] = [];
-  for (let pass = 0; pass < 2; pass++) {
-    inliers = [];
-    for (let i = 0; i < n; i++) if (sampson(bestE, c, i) < t2) inliers.push(i);
-    const E = eightPoint(c, inliers);
-    if (!E) break;
-    bestE = E;
+  hyps.sort((a, b) => b.count - a.count);
+  if (hyps.length === 0 || hyps[0].count < 8) return null;
+  // The few best hypotheses, each refined on every correspondence and decomposed. A wrong essential matrix can fit
+  // the epipolar constraint well yet put many points behind a camera, so the winner is the lowest robust cost among
+  // those with nearly every inlier in front of both cameras (else the most points in front).
+  let best: RelativePose | null = null, bestKey = [-1, Infinity];
+  for (const h of hyps.slice(0, refineCandidates)) {
+    const r = refineEssential(c, h.E, threshold / 2);
+    if (!r) continue;
+    const pose = decompose(c, r.E, t2);
+    if (!pose) continue;
+    const ok = pose.front >= 0.95 * pose.rel.inliers.length ? 1 : 0;
+    const key = [ok, ok ? r.cost : -pose.front];
+    if (key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) { bestKey = key; best = pose.rel; }
   }
-  inliers = [];
-  for (let i = 0; i < n; i++) if (sampson(bestE, c, i) < t2) inliers.push(i);
-  const d = svd3(bestE);
-  if (!d) return null;
+  return best;
+}
+
+/** The decomposition of E whose triangulated inliers lie in front of both cameras (most of them), or null. */
+function decompose(c: Correspondences, E: Float64Array, t2: number): { rel: RelativePose; front: number } | null {
+  const n = c.x1.length / 2;
+  const inliers: number[] = [];
+  for (let i = 0; i < n; i++) if (sampson(E, c, i) < t2) inliers.push(i);
+  const d = svd3(E);
+  if (!d || inliers.length < 8) return null;
   const W = [[0, -1, 0], [1, 0, 0], [0, 0, 1]];
   const rot = (transposeW: boolean) => {
     const R = new Float64Array(9);
@@ -160,5 +235,5 @@ export function relativePose(c: Correspondences, threshold: number, iterations =
       const { points, front } = triangulatePair(c, inliers, R, t);
       if (front > bestFront) { bestFront = front; best = { pose: { R, t }, inliers, points }; }
     }
-  return best && bestFront >= 0.5 * inliers.length ? best : null;
+  return best && bestFront >= 0.5 * inliers.length ? { rel: best, front: bestFront } : null;
 }

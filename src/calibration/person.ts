@@ -162,21 +162,27 @@ function defaultLossScale(cameras: readonly Camera[]): number {
   return 0.004 * d[d.length >> 1];
 }
 
-/** The two-stage adjustment shared by both entry points. */
+/**
+ * The adjustment shared by both entry points: a Huber loss as wide as the starting errors (a rig off by degrees
+ * misses by tens of pixels), then a Cauchy loss scaled to the detector's noise as it shows after the first stage
+ * (twice the median error, at least `lossScalePx`): a scale below the noise would make the cost rugged, one far
+ * above it would let gross detection errors pull.
+ */
 function adjust(cameras: readonly Camera[], g: Gathered, X: Float64Array, o: PersonCalibrationOptions, fixedCamera: number, progress: (f: number) => void) {
   const base = o.lossScalePx ?? defaultLossScale(cameras);
   const start = reprojectionStats(cameras, X, g.obs);
-  const wide = Math.max(base, ...start.median.filter(Number.isFinite));
-  const stages: Array<[RobustLoss, number]> = [['huber', wide], ['cauchy', base]];
+  const median = (m: number[]) => [...m.filter(Number.isFinite)].sort((a, b) => a - b)[m.length >> 1] ?? base;
   let cams = [...cameras], pts = X, iterations = 0;
-  stages.forEach(([loss, lossScale], k) => {
+  const stage = (k: number, loss: RobustLoss, lossScale: number) => {
     if (o.abortSignal?.aborted) return;
     const r = bundleAdjustPoints(cams, pts, g.obs, {
       loss, lossScale, maxIterations: o.maxIterations, fixedCamera, abortSignal: o.abortSignal,
-      onIteration: (it) => progress((k + Math.min(it / o.maxIterations, 1)) / stages.length),
+      onIteration: (it) => progress((k + Math.min(it / o.maxIterations, 1)) / 2),
     });
     cams = r.cameras; pts = r.points; iterations += r.iterations;
-  });
+  };
+  stage(0, 'huber', Math.max(base, ...start.median.filter(Number.isFinite)));
+  stage(1, 'cauchy', Math.max(base, 2 * median(reprojectionStats(cams, pts, g.obs).median)));
   if (o.abortSignal?.aborted) throw o.abortSignal.reason ?? new DOMException('Calibration cancelled', 'AbortError');
   return { cams, pts, iterations, start };
 }
@@ -271,7 +277,7 @@ export function calibrateFromPerson(intrinsics: readonly Camera[], frames: reado
   const rel = intrinsics.map((_, c) => {
     if (c === ref) return null;
     const { c: corr, ids } = pairs(ref, c);
-    const r = relativePose(corr, threshold, 300, 17 + c);
+    const r = relativePose(corr, threshold, 400, 17 + c);
     if (!r) return null;
     const depth = new Map<number, number>();
     r.inliers.forEach((i, k) => { const z = r.points[3 * k + 2]; if (z > 0) depth.set(ids[i], z); });
