@@ -71,9 +71,9 @@ describe('npm run process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parallax-process-video-'));
     const take = parseTake(readFileSync(TAKE, 'utf8'));
     writeFileSync(join(dir, 'calib.json'), JSON.stringify(calibrationToJSON(take.cameras.slice(0, 2))));
-    const r = runCli('cli/process.ts', ['--calib', join(dir, 'calib.json'), `${VIDEOS}/cam01.mp4`, `${VIDEOS}/cam02.mp4`, '-o', dir, '--methods', 'robust,dlt']);
+    const r = runCli('cli/process.ts', ['--calib', join(dir, 'calib.json'), `${VIDEOS}/cam01.mp4`, `${VIDEOS}/cam02.mp4`, '-o', dir, '--methods', 'robust,dlt', '--max-frames', '40']);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/detecting movenet-lightning in 2 videos \(200 frames\)/);
-    checkOutputs(dir, 'cam01', ['robust', 'dlt'], 90);
+    expect(r.out).toMatch(/detecting movenet-lightning in 2 videos \(80 frames\)/);
+    checkOutputs(dir, 'cam01', ['robust', 'dlt'], 35);
   }, 300_000);
 });

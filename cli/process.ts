@@ -1,6 +1,6 @@
 /**
  * npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model movenet-lightning] [--max-side 640]
- *                    [--methods robust,dlt] [--no-sync] [--fill-gaps 0.25]
+ *                    [--methods robust,dlt] [--no-sync] [--fill-gaps 0.25] [--max-frames N]
  * npm run process -- --calib CALIB --detections TAKE [-o DIR] …      (2D already detected: skips the videos)
  *
  * Unattended batch processing of a recording, as the app does it: the app's detector on every video (Node, wasm,
@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       methods: { type: 'string' },
       'no-sync': { type: 'boolean', default: false },
       'fill-gaps': { type: 'string', default: '0' },
+      'max-frames': { type: 'string' },
       detections: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -70,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
   if (!isModelId(values.model!)) throw new Error(`--model: "${values.model}" is not one of ${MODEL_IDS.join(', ')}`);
   const fillGapsS = Number(values['fill-gaps']);
   if (!(fillGapsS >= 0)) throw new Error(`--fill-gaps: expected seconds ≥ 0, got "${values['fill-gaps']}"`);
+  const maxFrames = values['max-frames'] === undefined ? Infinity : Number(values['max-frames']);
+  if (!(maxFrames >= 1) || (Number.isFinite(maxFrames) && !Number.isInteger(maxFrames))) throw new Error(`--max-frames: expected a whole number ≥ 1, got "${values['max-frames']}"`);
   const maxSide = Number(values['max-side']);
   if (!Number.isInteger(maxSide) || maxSide < 0) throw new Error(`--max-side: expected a whole number of pixels, got "${values['max-side']}"`);
   let cameras;
@@ -95,10 +98,11 @@ async function main(argv: string[]): Promise<number> {
     const infos = positionals.map((p) => {
       try { return probeVideo(p); } catch (e) { throw new Error(`${p}: cannot read the video (${(e as Error).message.split('\n')[0]})`); }
     });
+    for (const i of infos) i.frames = Math.min(i.frames, maxFrames);
     const total = infos.reduce((s, i) => s + i.frames, 0);
     let done = 0;
     console.log(`detecting ${values.model} in ${positionals.length} videos (${total} frames)…`);
-    const det = await detectVideos(positionals, values.model, maxSide, () => {}, () => bar((0.5 * ++done) / Math.max(total, 1), 'detecting'));
+    const det = await detectVideos(positionals, values.model, maxSide, () => {}, () => bar((0.5 * ++done) / Math.max(total, 1), 'detecting'), maxFrames);
     tracks = infos.map((info, v) => ({ fps: info.fps, frames: det.frames.slice(0, info.frames).map((row) => row?.[v] ?? null) }));
     baseName = basename(positionals[0], extname(positionals[0]));
   }

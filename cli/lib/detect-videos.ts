@@ -15,7 +15,7 @@ export interface VideoDetections {
 }
 
 export async function detectVideos(
-  paths: string[], model: ModelId, maxSide: number, log = (_: string) => {}, onFrame?: (view: number, frame: number) => void,
+  paths: string[], model: ModelId, maxSide: number, log = (_: string) => {}, onFrame?: (view: number, frame: number) => void, maxFrames = Infinity,
 ): Promise<VideoDetections> {
   await initNodeWasm();
   const infos = paths.map(probeVideo);
@@ -23,6 +23,7 @@ export async function detectVideos(
   for (let v = 0; v < paths.length; v++) {
     const det = await createViewDetector(model, diskResolver);
     for await (const f of readFrames(paths[v], maxSide)) {
+      if (f.index >= maxFrames) break;
       const scale = infos[v].width / f.width;
       const t = tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
       const t0 = performance.now();

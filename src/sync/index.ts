@@ -2,3 +2,4 @@ export * from './signal';
 export * from './reprojection';
 export * from './sync';
 export * from './resample';
+export * from './epipolar';

@@ -7,9 +7,12 @@
  * 1. Correlation: each view's per-joint speed signal (signal.ts) is correlated with the reference's over every
  *    offset on a grid of one reference frame, for the file's nominal rate and for the standard rates near it
  *    (phones write 30 in the file but record 29.97); the best peaks are refined to a fraction of a frame.
- * 2. Reprojection (when cameras are given): each candidate (peak, rate) is scored by how well the views agree in
- *    3D (reprojection.ts) with the views already placed; the best is refined on a sub-frame grid. This removes the
- *    ambiguity of repeated motion (every step of a walk correlates) and pins the offset more finely.
+ * 2. Reprojection (when cameras are given): each candidate (peak, rate) is scored by how well the view agrees in
+ *    3D with the views already placed — the first-order reprojection error of each joint triangulated from two
+ *    views (its Sampson distance, epipolar.ts), on every frame of the overlap — and the best is refined on a
+ *    sub-frame grid. This removes the ambiguity of repeated motion (every step of a walk correlates) and pins the
+ *    offset finely. The chosen timing's agreement is reported as the DLT triangulation's reprojection error
+ *    (reprojection.ts).
  *
  * Confidence (0–1): how much better the chosen timing is than the best alternative at least `separationS` away:
  * (r₁ − r₂) / (1 − r₂) for correlations, (e₂ − e₁) / e₂ for reprojection errors. Below ~0.1 the answer is a guess.
@@ -17,6 +20,7 @@
  * Async, yielding between steps, so a worker can cancel it through an AbortSignal and report progress.
  */
 import type { Camera } from '../geometry/camera';
+import { epipolarScorer, type EpipolarScorer } from './epipolar';
 import { agreementScorer, type AgreementScorer, type Timing } from './reprojection';
 import { correlateAt, decimate, defaultSignalOptions, motionSignal, type KeypointTrack, type MotionSignal, type SignalOptions } from './signal';
 
@@ -44,7 +48,9 @@ export interface SyncOptions {
   refineRangeS: number;
   refineCoarseFrames: number;
   refineStepFrames: number;
-  /** At most this many instants are triangulated per hypothesis (evenly spread over the overlap). */
+  /** Instants (evenly spread over the overlap) at which the search scores a timing by the epipolar error … */
+  searchSamples: number;
+  /** … and at which the chosen timing's agreement is measured by triangulation (DLT). */
   refineSamples: number;
   /** Alternatives closer than this to the chosen offset do not count against the confidence, seconds. */
   separationS: number;
@@ -66,6 +72,7 @@ export const defaultSyncOptions: SyncOptions = {
   refineRangeS: 0.15,
   refineCoarseFrames: 2,
   refineStepFrames: 0.25,
+  searchSamples: 1500,
   refineSamples: 80,
   separationS: 0.1,
   signal: defaultSignalOptions,
@@ -276,6 +283,7 @@ async function refineByReprojection(
   views: ViewSync[], o: SyncOptions, progress: (f: number) => void,
 ): Promise<void> {
   const scorer: AgreementScorer = agreementScorer(cameras, tracks, o.signal.minScore);
+  const epi: EpipolarScorer = epipolarScorer(cameras, tracks, o.signal.minScore);
   const placed: (Timing | null)[] = tracks.map(() => null);
   placed[ref] = { offsetS: 0, fps: tracks[ref].fps };
   const frame = 1 / tracks[ref].fps;
@@ -283,19 +291,14 @@ async function refineByReprojection(
   // Most confident first: later views are judged against every view placed before them.
   const order = others.filter((v) => (cands.get(v) ?? []).length > 0).sort((a, b) => views[b].confidence - views[a].confidence);
   for (const [n, v] of order.entries()) {
-    const errorAt = (offsetS: number, fps: number, times: Float64Array) => {
-      placed[v] = { offsetS, fps };
-      const e = scorer.score(placed, times).error;
-      placed[v] = null;
-      return Number.isFinite(e) ? e : Infinity;
-    };
+    const errorAt = (offsetS: number, fps: number, times: Float64Array) => epi.score(v, { offsetS, fps }, placed, times);
     checkAbort(o.abortSignal);
     progress(n / order.length);
     await frameYield();
     // Each candidate at its own overlap, then every rate at the winner's; the winner refined on a fine grid.
     const scored = cands.get(v)!.map((c) => {
       placed[v] = { offsetS: c.offset, fps: c.rate };
-      const times = sampleTimes(placed, tracks, margin, o.refineSamples);
+      const times = sampleTimes(placed, tracks, margin, o.searchSamples);
       placed[v] = null;
       return { c, times, e: errorAt(c.offset, c.rate, times) };
     });
@@ -305,12 +308,24 @@ async function refineByReprojection(
     const rates = rateCandidates(tracks[v].fps, tracks[v].frames.length, o);
     // A rate change keeps the middle of the overlap in place: the offset moves with the rate about that instant.
     const mid = win.times[win.times.length >> 1];
-    let best = { offset: win.c.offset, rate: win.c.rate, e: win.e };
-    for (const rate of rates) {
+    // The rate from the drift: at the file's rate, a view recorded at another rate seems to slide in time, so its
+    // offset is found on each half of the overlap and the slope between them gives the rate, snapped to the nearest
+    // candidate. (Comparing each rate's best error instead is swamped by the detector's noise.)
+    const fine = (rate: number, times: Float64Array) => {
       const centre = mid - ((mid - win.c.offset) * win.c.rate) / rate;
-      const found = refineOffset((off) => errorAt(off, rate, win.times), centre, o.refineRangeS, o.refineCoarseFrames * frame, o.refineStepFrames * frame);
-      if (found.e < best.e) best = { offset: found.offset, rate, e: found.e };
+      return refineOffset((off) => errorAt(off, rate, times), centre, o.refineRangeS, o.refineCoarseFrames * frame, o.refineStepFrames * frame);
+    };
+    let rate = rates[0];
+    if (rates.length > 1) {
+      const halves = [win.times.filter((t) => t < mid), win.times.filter((t) => t >= mid)];
+      const offs = halves.map((h) => fine(rates[0], h).offset);
+      const tm = halves.map((h) => (h[0] + h[h.length - 1]) / 2);
+      const estimate = rates[0] * (1 - (offs[1] - offs[0]) / (tm[1] - tm[0]));
+      rate = rates.reduce((b, r) => (Math.abs(r - estimate) < Math.abs(b - estimate) ? r : b), rates[0]);
     }
+    const found = fine(rate, win.times);
+    let best = { offset: found.offset, rate, e: found.e };
+    if (!(best.e <= win.e)) best = { offset: win.c.offset, rate: win.c.rate, e: win.e };
     await frameYield();
     // The best alternative at least `separationS` away: the other candidates, and the chosen one shifted both ways.
     const alt = Math.min(
@@ -319,8 +334,9 @@ async function refineByReprojection(
       errorAt(best.offset + o.separationS, best.rate, win.times),
     );
     placed[v] = { offsetS: best.offset, fps: best.rate };
+    const agreement = scorer.score(placed, sampleTimes(placed, tracks, frame, o.refineSamples)).error;
     Object.assign(views[v], {
-      offsetS: best.offset, fps: best.rate, agreement: best.e, method: 'reprojection',
+      offsetS: best.offset, fps: best.rate, agreement, method: 'reprojection',
       confidence: Number.isFinite(alt) && alt > 0 ? Math.max(0, Math.min(1, (alt - best.e) / alt)) : 0,
     });
   }
