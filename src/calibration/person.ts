@@ -164,14 +164,13 @@ function defaultLossScale(cameras: readonly Camera[]): number {
 
 /**
  * The adjustment shared by both entry points: a Huber loss as wide as the starting errors (a rig off by degrees
- * misses by tens of pixels), then a Cauchy loss scaled to the detector's noise as it shows after the first stage
- * (twice the median error, at least `lossScalePx`): a scale below the noise would make the cost rugged, one far
- * above it would let gross detection errors pull.
+ * misses by tens of pixels), then a Cauchy loss of `lossScalePx` that leaves a detector's gross errors (swapped
+ * sides, a limb guessed behind the body) almost no weight. (Scaling it to twice the median error left instead was
+ * tried: 8–9 px median errors after on the Pose2Sim recording instead of 6–7, and no better on simulations.)
  */
 function adjust(cameras: readonly Camera[], g: Gathered, X: Float64Array, o: PersonCalibrationOptions, fixedCamera: number, progress: (f: number) => void) {
   const base = o.lossScalePx ?? defaultLossScale(cameras);
   const start = reprojectionStats(cameras, X, g.obs);
-  const median = (m: number[]) => [...m.filter(Number.isFinite)].sort((a, b) => a - b)[m.length >> 1] ?? base;
   let cams = [...cameras], pts = X, iterations = 0;
   const stage = (k: number, loss: RobustLoss, lossScale: number) => {
     if (o.abortSignal?.aborted) return;
@@ -182,7 +181,7 @@ function adjust(cameras: readonly Camera[], g: Gathered, X: Float64Array, o: Per
     cams = r.cameras; pts = r.points; iterations += r.iterations;
   };
   stage(0, 'huber', Math.max(base, ...start.median.filter(Number.isFinite)));
-  stage(1, 'cauchy', Math.max(base, 2 * median(reprojectionStats(cams, pts, g.obs).median)));
+  stage(1, 'cauchy', base);
   if (o.abortSignal?.aborted) throw o.abortSignal.reason ?? new DOMException('Calibration cancelled', 'AbortError');
   return { cams, pts, iterations, start };
 }
