@@ -121,7 +121,7 @@ function essentialFrom(R: ArrayLike<number>, t: ArrayLike<number>): Float64Array
  * E minimising the Cauchy-weighted Sampson residuals of every correspondence, from E0: parameters a rotation
  * update (Rodrigues, applied on the left) and a tangent step of the unit baseline. Returns the refined E and cost.
  */
-export function refineEssential(c: Correspondences, E0: Float64Array, lossScale: number): { E: Float64Array; cost: number } | null {
+export function refineEssential(c: Correspondences, E0: Float64Array, lossScale: number, maxIterations = 30): { E: Float64Array; cost: number } | null {
   const d = svd3(E0);
   if (!d) return null;
   const W = [[0, -1, 0], [1, 0, 0], [0, 0, 1]];
@@ -161,7 +161,7 @@ export function refineEssential(c: Correspondences, E0: Float64Array, lossScale:
       },
     },
     new Float64Array(5),
-    { maxIterations: 30, loss: 'cauchy', lossScale, costTolerance: 1e-9 },
+    { maxIterations, loss: 'cauchy', lossScale, costTolerance: 1e-9 },
   );
   return { E: model(res.params), cost: res.cost };
 }
@@ -170,9 +170,12 @@ export function refineEssential(c: Correspondences, E0: Float64Array, lossScale:
  * Relative pose by RANSAC over eight-point samples. `threshold`: Sampson distance for an inlier, normalised units
  * (pixels / focal length). Null with fewer than 8 correspondences or no consistent geometry.
  */
-export function relativePose(c: Correspondences, threshold: number, iterations = 400, seed = 1, refineCandidates = 20): RelativePose | null {
+export function relativePose(c: Correspondences, threshold: number, iterations = 250, seed = 1, refineCandidates = 20, maxSearch = 600): RelativePose | null {
+  if (c.x1.length / 2 < 8) return null;
+  const all = c;
+  // The search runs on an evenly spread subset (cost); the winner is refined on everything.
+  c = subset(all, maxSearch);
   const n = c.x1.length / 2;
-  if (n < 8) return null;
   const rng = makeRng(seed);
   const t2 = threshold * threshold;
   const hyps: { E: Float64Array; count: number }[] = [];
@@ -194,24 +197,42 @@ export function relativePose(c: Correspondences, threshold: number, iterations =
   // The few best hypotheses, each refined on every correspondence and decomposed. A wrong essential matrix can fit
   // the epipolar constraint well yet put many points behind a camera, so the winner is the lowest robust cost among
   // those with nearly every inlier in front of both cameras (else the most points in front).
-  let best: RelativePose | null = null, bestKey = [-1, Infinity];
+  let bestE: Float64Array | null = null, bestKey = [-1, Infinity];
   for (const h of hyps.slice(0, refineCandidates)) {
-    const r = refineEssential(c, h.E, threshold / 2);
+    const r = refineEssential(c, h.E, threshold / 2, 20);
     if (!r) continue;
-    const pose = decompose(c, r.E, t2);
+    const pose = decompose(c, r.E, t2, 100);
     if (!pose) continue;
     const ok = pose.front >= 0.95 * pose.rel.inliers.length ? 1 : 0;
     const key = [ok, ok ? r.cost : -pose.front];
-    if (key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) { bestKey = key; best = pose.rel; }
+    if (key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) { bestKey = key; bestE = r.E; }
   }
-  return best;
+  if (!bestE) return null;
+  const final = c === all ? { E: bestE } : refineEssential(all, bestE, threshold / 2);
+  return final ? decompose(all, final.E, t2)?.rel ?? null : null;
 }
 
-/** The decomposition of E whose triangulated inliers lie in front of both cameras (most of them), or null. */
-function decompose(c: Correspondences, E: Float64Array, t2: number): { rel: RelativePose; front: number } | null {
+/** At most `max` correspondences, evenly spread (all of them when there are fewer). */
+function subset(c: Correspondences, max: number): Correspondences {
   const n = c.x1.length / 2;
-  const inliers: number[] = [];
+  if (n <= max) return c;
+  const x1 = new Float64Array(2 * max), x2 = new Float64Array(2 * max);
+  for (let k = 0; k < max; k++) {
+    const i = Math.floor(((k + 0.5) * n) / max);
+    x1[2 * k] = c.x1[2 * i]; x1[2 * k + 1] = c.x1[2 * i + 1]; x2[2 * k] = c.x2[2 * i]; x2[2 * k + 1] = c.x2[2 * i + 1];
+  }
+  return { x1, x2 };
+}
+
+/**
+ * The decomposition of E whose triangulated inliers lie in front of both cameras (most of them), or null. With
+ * `maxPoints`, only that many inliers (evenly spread) are triangulated: enough to tell the four solutions apart.
+ */
+function decompose(c: Correspondences, E: Float64Array, t2: number, maxPoints = Infinity): { rel: RelativePose; front: number } | null {
+  const n = c.x1.length / 2;
+  let inliers: number[] = [];
   for (let i = 0; i < n; i++) if (sampson(E, c, i) < t2) inliers.push(i);
+  if (inliers.length > maxPoints) inliers = Array.from({ length: maxPoints }, (_, k) => inliers[Math.floor(((k + 0.5) * inliers.length) / maxPoints)]);
   const d = svd3(E);
   if (!d || inliers.length < 8) return null;
   const W = [[0, -1, 0], [1, 0, 0], [0, 0, 1]];

@@ -276,7 +276,7 @@ export function calibrateFromPerson(intrinsics: readonly Camera[], frames: reado
   const rel = intrinsics.map((_, c) => {
     if (c === ref) return null;
     const { c: corr, ids } = pairs(ref, c);
-    const r = relativePose(corr, threshold, 400, 17 + c);
+    const r = relativePose(corr, threshold, 250, 17 + c);
     if (!r) return null;
     const depth = new Map<number, number>();
     r.inliers.forEach((i, k) => { const z = r.points[3 * k + 2]; if (z > 0) depth.set(ids[i], z); });
