@@ -295,7 +295,7 @@ async function refineByReprojection(
     checkAbort(o.abortSignal);
     progress(n / order.length);
     await frameYield();
-    // Each candidate at its own overlap, then every rate at the winner's; the winner refined on a fine grid.
+    // Each candidate scored at its own overlap; the best one's rate from its drift, then its offset on a fine grid.
     const scored = cands.get(v)!.map((c) => {
       placed[v] = { offsetS: c.offset, fps: c.rate };
       const times = sampleTimes(placed, tracks, margin, o.searchSamples);
@@ -325,7 +325,7 @@ async function refineByReprojection(
     }
     const found = fine(rate, win.times);
     let best = { offset: found.offset, rate, e: found.e };
-    if (!(best.e <= win.e)) best = { offset: win.c.offset, rate: win.c.rate, e: win.e };
+    if (!Number.isFinite(best.e)) best = { offset: win.c.offset, rate: win.c.rate, e: win.e };
     await frameYield();
     // The best alternative at least `separationS` away: the other candidates, and the chosen one shifted both ways.
     const alt = Math.min(
