@@ -92,11 +92,11 @@ async function main() {
   for (let s = 0; s < SEEDS; s++) {
     const start = take.cameras.map((c) => perturb(c, 3, 0.1, makeRng(3 + s)));
     const t0 = performance.now();
-    const r = refineFromPerson(start, frames, { maxFrames: 50 });
+    const r = await refineFromPerson(start, frames, { maxFrames: 50 });
     const a = rigErrors(start, take.cameras), b = rigErrors(r.cameras, take.cameras);
     console.log(`${s}     ${a.deg.map(f2).join(' ')} | ${a.cm.map((x) => x.toFixed(1)).join(' ')}    ${b.deg.map(f2).join(' ')} | ${b.cm.map((x) => x.toFixed(1)).join(' ')}    ${r.medianBefore.map((x) => x.toFixed(1)).join(' ')} → ${r.medianAfter.map((x) => x.toFixed(1)).join(' ')}   ${(performance.now() - t0).toFixed(0)}`);
   }
-  const own = refineFromPerson(take.cameras, frames, { maxFrames: 100 });
+  const own = await refineFromPerson(take.cameras, frames, { maxFrames: 100 });
   const o = rigErrors(own.cameras, take.cameras);
   console.log(`from Qualisys itself (100 frames): ${o.deg.map(f2).join(' ')} ° | ${o.cm.map((x) => x.toFixed(1)).join(' ')} cm; median px ${own.medianBefore.map((x) => x.toFixed(1)).join(' ')} → ${own.medianAfter.map((x) => x.toFixed(1)).join(' ')}`);
 
@@ -107,7 +107,7 @@ async function main() {
       const rng = makeRng(5 + 100 * s);
       const fs = Array.from({ length: 150 }, (_, i) => simulateFrame(i * 0.15, cams4, { noise: DEFAULT_NOISE, level, dropped: new Set() }, rng).views);
       const t0 = performance.now();
-      const r = calibrateFromPerson(cams4.map((c) => makeCamera({ ...c, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] })), fs);
+      const r = await calibrateFromPerson(cams4.map((c) => makeCamera({ ...c, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] })), fs);
       const e = rigErrors(r.cameras, cams4);
       const up = (Math.acos(Math.min(1, alignRig(r.cameras, cams4, true).M[4])) * 180) / Math.PI;
       console.log(`${String(level).padEnd(6)} ${String(s).padEnd(5)} ${e.deg.map(f2).join(' ').padEnd(37)} ${e.cm.map((x) => x.toFixed(1)).join(' ').padEnd(17)} ${f2(up).padEnd(12)} ${(performance.now() - t0).toFixed(0)}`);

@@ -41,14 +41,14 @@ function perturb(c: Camera, angleDeg: number, dist: number, rng: ReturnType<type
 }
 
 describe('extrinsics from the person', () => {
-  it('brings the Pose2Sim rig perturbed by 3° and 10 cm per camera back to the keypoints\' own optimum', () => {
+  it('brings the Pose2Sim rig perturbed by 3° and 10 cm per camera back to the keypoints\' own optimum', async () => {
     const take = parseTake(readFileSync(TAKE, 'utf8'));
     const qualisys = take.cameras, frames = take.frames.map((f) => f.views);
     const rng = makeRng(3);
     const start = qualisys.map((c) => perturb(c, 3, 0.1, rng));
     const opts = { maxFrames: 50 };
-    const fromStart = refineFromPerson(start, frames, opts);
-    const fromQualisys = refineFromPerson(qualisys, frames, opts);
+    const fromStart = await refineFromPerson(start, frames, opts);
+    const fromQualisys = await refineFromPerson(qualisys, frames, opts);
     // The perturbation is undone: the same solution as when starting from Qualisys itself …
     const same = rigErrors(fromStart.cameras, fromQualisys.cameras);
     expect(Math.max(...same.rot)).toBeLessThan(0.2);
@@ -62,7 +62,7 @@ describe('extrinsics from the person', () => {
     expect(Math.max(...vsQualisys.centre)).toBeLessThan(0.2);
   });
 
-  it('builds a simulated rig from intrinsics alone: rotations < 1° and centres < 2 cm after a similarity; the floor from the feet (up < 2°)', () => {
+  it('builds a simulated rig from intrinsics alone: rotations < 1° and centres < 2 cm after a similarity; the floor from the feet (up < 2°)', async () => {
     const truth = ringRig(4);
     const rng = makeRng(5);
     // 150 frame sets over the figure's 22.5 s cycle, MoveNet-like noise (level 1): with 100 the centres come within
@@ -70,7 +70,7 @@ describe('extrinsics from the person', () => {
     const frames = Array.from({ length: 150 }, (_, i) => simulateFrame(i * 0.15, truth, { noise: DEFAULT_NOISE, level: 1, dropped: new Set() }, rng).views);
     const intrinsicsOnly = truth.map((c) => makeCamera({ ...c, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] }));
     const progress: number[] = [];
-    const r = calibrateFromPerson(intrinsicsOnly, frames, { onProgress: (f) => progress.push(f) });
+    const r = await calibrateFromPerson(intrinsicsOnly, frames, { onProgress: (f) => progress.push(f) });
     expect(r.unplaced).toEqual([]);
     const e = rigErrors(r.cameras, truth);
     expect(Math.max(...e.rot)).toBeLessThan(1);
@@ -86,12 +86,12 @@ describe('extrinsics from the person', () => {
     expect(progress.at(-1)).toBe(1);
   });
 
-  it('scales to the stature it is given', () => {
+  it('scales to the stature it is given', async () => {
     const truth = ringRig(3);
     const rng = makeRng(8);
     const frames = Array.from({ length: 40 }, (_, i) => simulateFrame(i * 0.5, truth, { noise: DEFAULT_NOISE, level: 0.5, dropped: new Set() }, rng).views);
-    const a = refineFromPerson(truth, frames, { maxFrames: 40, heightM: 1.6 });
-    const b = refineFromPerson(truth, frames, { maxFrames: 40, heightM: 1.8 });
+    const a = await refineFromPerson(truth, frames, { maxFrames: 40, heightM: 1.6 });
+    const b = await refineFromPerson(truth, frames, { maxFrames: 40, heightM: 1.8 });
     expect(a.scale.estimatedStatureM).toBeCloseTo(1.6, 6);
     const T = alignRig(b.cameras, a.cameras, true);
     expect(T.s).toBeCloseTo(1.6 / 1.8, 3);
@@ -114,5 +114,16 @@ describe('extrinsics from the person', () => {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) R[i * 3 + j] = c2.R[i * 3] * c1.R[j * 3] + c2.R[i * 3 + 1] * c1.R[j * 3 + 1] + c2.R[i * 3 + 2] * c1.R[j * 3 + 2];
     expect(deg(rotationAngleBetween(r.pose.R, R))).toBeLessThan(1e-4);
     expect(r.inliers.length).toBe(n);
+  });
+});
+
+describe('cancelling the person calibration', () => {
+  it('rejects with the abort reason between iterations', async () => {
+    const truth = ringRig(3);
+    const rng = makeRng(9);
+    const frames = Array.from({ length: 20 }, (_, i) => simulateFrame(i * 0.5, truth, { noise: DEFAULT_NOISE, level: 0.5, dropped: new Set() }, rng).views);
+    const ctl = new AbortController();
+    const run = refineFromPerson(truth, frames, { abortSignal: ctl.signal, onProgress: (f) => { if (f > 0) ctl.abort(new Error('user cancelled')); } });
+    await expect(run).rejects.toThrow('user cancelled');
   });
 });

@@ -11,7 +11,8 @@
  *   shares (essential.ts), their baselines made consistent through the depths of common points, then as above;
  *   the scale from the person's stature (given, or 1.70 m assumed and said so) and the floor from the feet.
  *
- * Pure, over typed arrays; long runs report progress and stop between iterations when the AbortSignal fires.
+ * Pure, over typed arrays; async only to yield between a few LM iterations, so a worker can report progress and
+ * stop when the AbortSignal fires (it then rejects with the signal's reason).
  */
 import { cameraCenter, makeCamera, pixelToNormalized, projectPoint, type Camera } from '../geometry/camera';
 import type { RobustLoss } from '../geometry/lm';
@@ -168,20 +169,24 @@ function defaultLossScale(cameras: readonly Camera[]): number {
  * sides, a limb guessed behind the body) almost no weight. (Scaling it to twice the median error left instead was
  * tried: 8–9 px median errors after on the Pose2Sim recording instead of 6–7, and no better on simulations.)
  */
-function adjust(cameras: readonly Camera[], g: Gathered, X: Float64Array, o: PersonCalibrationOptions, fixedCamera: number, progress: (f: number) => void) {
+async function adjust(cameras: readonly Camera[], g: Gathered, X: Float64Array, o: PersonCalibrationOptions, fixedCamera: number, progress: (f: number) => void) {
   const base = o.lossScalePx ?? defaultLossScale(cameras);
   const start = reprojectionStats(cameras, X, g.obs);
   let cams = [...cameras], pts = X, iterations = 0;
-  const stage = (k: number, loss: RobustLoss, lossScale: number) => {
-    if (o.abortSignal?.aborted) return;
-    const r = bundleAdjustPoints(cams, pts, g.obs, {
-      loss, lossScale, maxIterations: o.maxIterations, fixedCamera, abortSignal: o.abortSignal,
-      onIteration: (it) => progress((k + Math.min(it / o.maxIterations, 1)) / 2),
-    });
-    cams = r.cameras; pts = r.points; iterations += r.iterations;
+  // In chunks of a few iterations, yielding between them: a worker stays responsive and can be cancelled.
+  const CHUNK = 5;
+  const stage = async (k: number, loss: RobustLoss, lossScale: number) => {
+    for (let done = 0; done < o.maxIterations; ) {
+      await new Promise<void>((res) => setTimeout(res, 0));
+      if (o.abortSignal?.aborted) return;
+      const r = bundleAdjustPoints(cams, pts, g.obs, { loss, lossScale, maxIterations: Math.min(CHUNK, o.maxIterations - done), fixedCamera });
+      cams = r.cameras; pts = r.points; iterations += r.iterations; done += Math.max(r.iterations, 1);
+      progress((k + Math.min(done / o.maxIterations, 1)) / 2);
+      if (r.stop !== 'max-iterations') break;
+    }
   };
-  stage(0, 'huber', Math.max(base, ...start.median.filter(Number.isFinite)));
-  stage(1, 'cauchy', base);
+  await stage(0, 'huber', Math.max(base, ...start.median.filter(Number.isFinite)));
+  await stage(1, 'cauchy', base);
   if (o.abortSignal?.aborted) throw o.abortSignal.reason ?? new DOMException('Calibration cancelled', 'AbortError');
   return { cams, pts, iterations, start };
 }
@@ -221,7 +226,7 @@ function finish(
 }
 
 /** Refines a full calibration from the person's keypoints (frames[f][c]: camera c's detection in frame f). */
-export function refineFromPerson(cameras: readonly Camera[], frames: readonly FrameViews[], options: Partial<PersonCalibrationOptions> = {}): PersonCalibrationResult {
+export async function refineFromPerson(cameras: readonly Camera[], frames: readonly FrameViews[], options: Partial<PersonCalibrationOptions> = {}): Promise<PersonCalibrationResult> {
   const o = { ...defaultPersonCalibrationOptions, ...options };
   const report = (f: number, s: string) => o.onProgress?.(f, s);
   const raw = gather(frames, cameras.length, o, () => true);
@@ -230,7 +235,7 @@ export function refineFromPerson(cameras: readonly Camera[], frames: readonly Fr
   const counts = cameras.map((_, c) => g.obs.camera.filter((x) => x === c).length);
   const fixed = counts.indexOf(Math.max(...counts));
   report(0, 'adjusting');
-  const { cams, pts, iterations, start } = adjust(cameras, g, X, o, fixed, (f) => report(0.95 * f, 'adjusting'));
+  const { cams, pts, iterations, start } = await adjust(cameras, g, X, o, fixed, (f) => report(0.95 * f, 'adjusting'));
   const out = finish(cams, pts, g, o, cameras, fixed);
   const after = reprojectionStats(out.cameras, out.points, g.obs);
   report(1, 'done');
@@ -244,7 +249,7 @@ export function refineFromPerson(cameras: readonly Camera[], frames: readonly Fr
  * Builds the extrinsics from intrinsics alone (cameras' K, dist, size; their R, t are ignored). Throws when fewer
  * than two cameras can be placed.
  */
-export function calibrateFromPerson(intrinsics: readonly Camera[], frames: readonly FrameViews[], options: Partial<PersonCalibrationOptions> = {}): PersonCalibrationResult {
+export async function calibrateFromPerson(intrinsics: readonly Camera[], frames: readonly FrameViews[], options: Partial<PersonCalibrationOptions> = {}): Promise<PersonCalibrationResult> {
   const o = { ...defaultPersonCalibrationOptions, ...options };
   const nc = intrinsics.length;
   const report = (f: number, s: string) => o.onProgress?.(f, s);
@@ -306,7 +311,7 @@ export function calibrateFromPerson(intrinsics: readonly Camera[], frames: reado
   const raw = gather(frames, nc, o, (c) => !unplaced.includes(c));
   const { g, X } = compact(raw, triangulateAll(cams, raw));
   if (g.frameOf.length < 10) throw new Error(`calibrateFromPerson: only ${g.frameOf.length} keypoints triangulated (need ≥ 10)`);
-  const { cams: adj, pts, iterations, start } = adjust(cams, g, X, o, ref, (f) => report(0.1 + 0.85 * f, 'adjusting'));
+  const { cams: adj, pts, iterations, start } = await adjust(cams, g, X, o, ref, (f) => report(0.1 + 0.85 * f, 'adjusting'));
   const out = finish(adj, pts, g, o, null, ref);
   const after = reprojectionStats(out.cameras, out.points, g.obs);
   report(1, 'done');
