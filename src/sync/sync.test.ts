@@ -36,7 +36,7 @@ describe('synchronising videos from the detected motion', () => {
     // Cutting k frames from a view's start makes its frame 0 happen k frames later.
     expect(Math.abs(frames[1] - 7)).toBeLessThan(1);
     expect(Math.abs(frames[3] - 15)).toBeLessThan(1);
-    // cam_03 itself sits ~2 frames early of the others in the shared recording (measured, see docs/sync.md).
+    // cam_03 itself sits 2 frames early of the others in the shared recording (measured, docs/recordings.md).
     expect(Math.abs(frames[2])).toBeLessThan(2.5);
     expect(r.views.every((v) => v.fps === 60)).toBe(true);
   });
