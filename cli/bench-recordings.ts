@@ -21,6 +21,9 @@ import { simulateFrame } from '../src/sim/simulate';
 import { synchronizeViews, type KeypointTrack } from '../src/sync';
 import { parseTake } from '../src/take';
 import { REPO_ROOT } from './lib/node-tf';
+import { loadPose2SimToml } from './lib/pose2sim';
+
+const SHARED = join(REPO_ROOT, '..', 'shared', 'data', 'pose2sim-demo');
 
 const { values: args } = parseArgs({ options: { seeds: { type: 'string', default: '3' } } });
 const SEEDS = Number(args.seeds);
@@ -99,6 +102,9 @@ async function main() {
   const own = await refineFromPerson(take.cameras, frames, { maxFrames: 100 });
   const o = rigErrors(own.cameras, take.cameras);
   console.log(`from Qualisys itself (100 frames): ${o.deg.map(f2).join(' ')} ° | ${o.cm.map((x) => x.toFixed(1)).join(' ')} cm; median px ${own.medianBefore.map((x) => x.toFixed(1)).join(' ')} → ${own.medianAfter.map((x) => x.toFixed(1)).join(' ')}`);
+  // For scale: Pose2Sim's own calibration of the same cameras (board intrinsics, clicked scene points) against Qualisys.
+  const scene = rigErrors(loadPose2SimToml(join(SHARED, 'calibration', 'Calib_scene.toml'), 1), loadPose2SimToml(join(SHARED, 'calibration', 'Calib_qualisys.toml')));
+  console.log(`Pose2Sim's Calib_scene.toml vs Qualisys: ${scene.deg.map(f2).join(' ')} ° | ${scene.cm.map((x) => x.toFixed(1)).join(' ')} cm`);
 
   console.log('\n## Extrinsics from the person: simulated ring of 4 from intrinsics only (150 frames over 22.5 s)');
   console.log('noise  seed  rotation error ° (after similarity)   centre error cm   up error °   ms');
