@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,22 @@ describe('npm run process', () => {
     const sync = (written.meta.sync as { views: { camera: string; offsetS: number }[] }).views;
     expect(Math.abs(sync[1].offsetS * 60 - 7)).toBeLessThan(1);
     checkOutputs(out, 'late', ['robust', 'dlt'], 80);
+  });
+
+  it('processes a folder of sessions, going on past one that cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-sessions-'));
+    const take = parseTake(readFileSync(TAKE, 'utf8'));
+    const short = { ...take, frames: take.frames.slice(0, 40) };
+    mkdirSync(join(dir, 'in', 'a'), { recursive: true });
+    mkdirSync(join(dir, 'in', 'b'));
+    writeFileSync(join(dir, 'in', 'a', 'calib.json'), JSON.stringify(calibrationToJSON(take.cameras)));
+    writeFileSync(join(dir, 'in', 'a', 'walk.take.json'), serializeTake(short));
+    writeFileSync(join(dir, 'in', 'b', 'notes.txt'), 'no calibration here');
+    const r = runCli('cli/process.ts', ['--sessions', join(dir, 'in'), '-o', join(dir, 'out'), '--methods', 'dlt']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/session b failed: .*expected one calibration file, found none/);
+    expect(r.out).toMatch(/2 sessions: 1 complete, 0 with something left out, 1 failed \(b\)/);
+    checkOutputs(join(dir, 'out', 'a'), 'walk', ['dlt'], 35);
   });
 
   it('says what is wrong with its input, naming it', () => {
