@@ -10,7 +10,7 @@ import { FIGURE_CYCLE_S } from '../sim/figure';
 import { UPRIGHT_CASES, uprightScene } from '../testing/upright-scenes';
 import { bvhFramePositions, parseBvh } from './bvh-reader';
 import { runExport, type ExportFormat } from './export';
-import { exportFrame, rotatePoses, yUpRotation } from './frame';
+import { exportFrame, posesZUp, rotatePoses, yUpRotation } from './frame';
 
 const FPS = 15;
 const N = Math.round(FIGURE_CYCLE_S * FPS);
@@ -102,5 +102,18 @@ describe('exports in the target world frame', () => {
     const r = readBack('trc', trc, 0);
     expect(r.head[1] - r.ankles[1]).toBeGreaterThan(1);
     expect(JSON.parse(runExport({ format: 'json', method: 'robust', fps: FPS, times: [0], poses: poses.slice(0, 1), frame: exportFrame(cameras), baseName: 'q' }))).toMatchObject({ up: [0, 0, 1], upAxis: '+z', upFrom: 'floor' });
+  });
+});
+
+describe('posesZUp (C3D)', () => {
+  it('stands a y-up and a z-up calibration\'s pose up along +z, right-handed, and leaves a z-up one as it is', () => {
+    const pose = { joints: Float64Array.of(0.1, 1.7, 0.2, 0.3, 0.1, -0.4), valid: Uint8Array.of(1, 1) };
+    const [fromY] = posesZUp([pose], { up: [0, 1, 0], from: 'floor' });
+    expect(Array.from(fromY!.joints)).toEqual([0.1, -0.2, 1.7, 0.3, 0.4, 0.1].map((v) => v + 0)); // x kept, y = −z, z = y
+    const zPose = { joints: Float64Array.of(0.1, 0.2, 1.7), valid: Uint8Array.of(1) };
+    expect(posesZUp([zPose], { up: [0, 0, 1], from: 'floor' })[0]).toBe(zPose);
+    const tilted = posesZUp([zPose], { up: [0, Math.SQRT1_2, Math.SQRT1_2], from: 'rig' })[0]!;
+    const upAlong = (0.2 + 1.7) * Math.SQRT1_2; // the point's height along the tilted up
+    expect(tilted.joints[2]).toBeCloseTo(upAlong, 12);
   });
 });

@@ -69,3 +69,14 @@ export function posesYUp(poses: ReadonlyArray<PoseLike | null>, frame: ExportFra
   const [x, y, z] = frame.up;
   return x === 0 && y === 1 && z === 0 ? poses : rotatePoses(poses, yUpRotation(frame.up));
 }
+
+/**
+ * Poses in a Z-up frame (C3D, as lab systems such as Vicon and Qualisys write it): the Y-up frame above with
+ * X kept, Y = −Z and Z = Y, still right-handed.
+ */
+export function posesZUp(poses: ReadonlyArray<PoseLike | null>, frame: ExportFrame): ReadonlyArray<PoseLike | null> {
+  const [x, y, z] = frame.up;
+  if (x === 0 && y === 0 && z === 1) return poses;
+  const R = yUpRotation(frame.up);
+  return rotatePoses(poses, Float64Array.of(R[0], R[1], R[2], -R[6], -R[7], -R[8], R[3], R[4], R[5]));
+}

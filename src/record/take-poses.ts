@@ -18,7 +18,7 @@ const infoSchema = z.object({ methods: z.record(z.string(), z.string()), units: 
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
 
-function poseToJSON(p: PoseLike | null): Record<string, [number, number, number]> | null {
+export function poseToJSON(p: PoseLike | null): Record<string, [number, number, number]> | null {
   if (!p) return null;
   const o: Record<string, [number, number, number]> = {};
   for (let j = 0; j < NUM_JOINTS; j++) if (p.valid[j]) o[COCO17_NAMES[j]] = [round(p.joints[3 * j]), round(p.joints[3 * j + 1]), round(p.joints[3 * j + 2])];

@@ -1,0 +1,5 @@
+export * from './signal';
+export * from './reprojection';
+export * from './sync';
+export * from './resample';
+export * from './epipolar';
