@@ -30,7 +30,8 @@ function checkOutputs(dir: string, base: string, methods: string[], minFrames: n
     expect(poses.filter(Boolean).length).toBeGreaterThan(0.8 * take.frames.length);
     const n = take.frames.length;
     const csv = readFileSync(join(dir, `${base}-${m}.csv`), 'utf8').trim().split('\n');
-    expect(csv.length).toBe(n + 1);
+    expect(csv[0]).toMatch(/^# frame: calibration; units: m; up: /); // the frame it is in, then a header and a row a frame
+    expect(csv.length).toBe(n + 2);
     expect(JSON.parse(readFileSync(join(dir, `${base}-${m}.json`), 'utf8')).frames.length).toBe(n);
     const trc = readFileSync(join(dir, `${base}-${m}.trc`), 'utf8').trim().split('\n');
     expect(trc[2].split('\t')[2]).toBe(String(n));
