@@ -31,8 +31,8 @@ async function ensureBrowserBackend(): Promise<string> {
   return 'cpu';
 }
 
-export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lifter/`): Promise<LifterNet> {
-  await ensureBrowserBackend();
+/** A network's manifest and weight bytes from `url` (models/<name>/), unparsed: a backend measurement builds it more than once. */
+export async function fetchNetParts(url: string): Promise<{ manifest: unknown; weights: ArrayBuffer }> {
   const base = url.endsWith('/') ? url : `${url}/`;
   const res = await fetch(`${base}manifest.json`);
   if (!res.ok) throw new Error(`lifter: ${base}manifest.json: HTTP ${res.status}`);
@@ -40,5 +40,11 @@ export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lif
   const name = typeof manifest.weights === 'string' ? manifest.weights : 'weights.bin';
   const w = await fetch(`${base}${name}`);
   if (!w.ok) throw new Error(`lifter: ${base}${name}: HTTP ${w.status}`);
-  return netFromParts(manifest, await w.arrayBuffer());
+  return { manifest, weights: await w.arrayBuffer() };
+}
+
+export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lifter/`): Promise<LifterNet> {
+  await ensureBrowserBackend();
+  const { manifest, weights } = await fetchNetParts(url);
+  return netFromParts(manifest, weights);
 }
