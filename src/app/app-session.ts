@@ -3,11 +3,9 @@
  * weights have loaded), the simulation's and the capture's settings, the detection worker, and the actions the
  * panels call to start a source. Components render session.getSnapshot(); nothing else decides what runs.
  */
-import type { FusionMethod } from '../fusion/types';
-import { FusionPipeline } from '../fusion/pipeline';
 import { Channel } from '../fusion/channel';
-import { TriangulationMethod } from '../triangulation';
 import { Session } from '../session/session';
+import { fusion, fusionLifterState, startFusion } from './app-fusion';
 import { SimSettingsStore, SimulationSource } from '../sim/source';
 import { DEFAULT_CAPTURE, type CaptureSettings } from '../cameras/capture-settings';
 import { WebcamSource } from '../cameras/webcam-source';
@@ -19,13 +17,11 @@ import type { VideoInput } from '../cameras/videos';
 import { DetectionClient } from '../detection/client';
 import { parseTake, type Take } from '../take';
 
-export type LifterState = { state: 'loading' } | { state: 'ready'; label: string } | { state: 'unavailable'; reason: string };
-
-export const pipeline = new FusionPipeline([new TriangulationMethod('robust'), new TriangulationMethod('dlt')]);
-export const session = new Session(pipeline);
+export { fusion, lifterLatencyMs, type LifterState } from './app-fusion';
+export const session = new Session(fusion);
 export const simSettings = new SimSettingsStore();
-export const lifterState = new Channel<LifterState>();
-lifterState.emit({ state: 'loading' });
+/** The lifter's state for the legend and the status bar (it loads in the fusion worker). */
+export const lifterState = fusionLifterState;
 
 class SettingsStore extends Channel<CaptureSettings> {
   get current(): CaptureSettings {
@@ -38,27 +34,13 @@ class SettingsStore extends Channel<CaptureSettings> {
 export const captureSettings = new SettingsStore();
 captureSettings.emit({ ...DEFAULT_CAPTURE, constraints: { ...DEFAULT_CAPTURE.constraints } });
 
-let lifterRequested = false;
 /**
- * The lifter (with its robust-triangulation fallback) in its own chunk, so the first frames never wait for it;
- * when its weights cannot be fetched or parsed the app runs on triangulation and says why.
+ * Starts fusion (in its worker; ?fusion=main keeps it on this thread, for comparison) with triangulation at once
+ * and the lifter once its backend is measured and its weights loaded; without a lifter the app compares DLT with
+ * robust triangulation and says why.
  */
 export function loadLifter(): void {
-  if (lifterRequested) return;
-  lifterRequested = true;
-  import('../lifter')
-    .then(({ LifterMethod }) => LifterMethod.load())
-    .then(
-      (m: FusionMethod) => {
-        pipeline.addMethod(m);
-        session.metrics.compare = ['lifter', 'robust'];
-        lifterState.emit({ state: 'ready', label: m.label });
-      },
-      (e) => {
-        session.metrics.compare = ['dlt', 'robust'];
-        lifterState.emit({ state: 'unavailable', reason: e instanceof Error ? e.message : String(e) });
-      },
-    );
+  startFusion(session);
 }
 
 let client: DetectionClient | null = null;
