@@ -74,7 +74,7 @@ export async function measureBackends(probes: readonly BackendProbe[], now: () =
   const out: BackendMeasurement[] = [];
   for (const p of ordered) {
     try {
-      const m = await withTimeout(measureOne(p, now), timeoutMs, `${p.id}: no result within ${timeoutMs / 1000} s`);
+      const m = await withTimeout(measureOne(p, now), timeoutMs, `no result within ${timeoutMs / 1000} s`);
       if (p.id === 'wasm') reference = m.output;
       out.push({ id: p.id, medianMs: m.medianMs, maxDiffM: p.id === 'wasm' || !reference ? null : maxAbsDiff(m.output, reference), reason: null });
     } catch (e) {
