@@ -97,3 +97,33 @@ describe('backend measurement', () => {
     expect(chooseBackend('auto', ms).reasons.webgpu).toBe('webgpu: no result within 0.05 s');
   });
 });
+
+describe('backend measurement: a run past its time', () => {
+  it('is cancelled and waited for before the next backend runs; one that never stops keeps the rest from running', async () => {
+    const clock = { t: 0 };
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const slow: BackendProbe = {
+      id: 'webgpu',
+      init: async () => true,
+      run: () => new Promise<Float64Array>((resolve, reject) => {
+        order.push('webgpu run');
+        release = () => reject(new Error('cancelled'));
+      }),
+      cancel: () => {
+        order.push('webgpu cancel');
+        setTimeout(release, 10);
+      },
+      dispose: () => void order.push('webgpu dispose'),
+    };
+    const gl: BackendProbe = { id: 'webgl', init: async () => (order.push('webgl init'), true), run: async () => Float64Array.of(1) };
+    const wasm = fake('wasm', [1], [1], clock);
+    const ms = await measureBackends([wasm.probe, slow, gl], () => clock.t, 30);
+    expect(order).toEqual(['webgpu run', 'webgpu cancel', 'webgpu dispose', 'webgl init']);
+    expect(ms.find((m) => m.id === 'webgl')!.medianMs).toBe(0);
+
+    const stuck: BackendProbe = { id: 'webgpu', init: async () => true, run: () => new Promise(() => undefined), cancel: () => undefined };
+    const ms2 = await measureBackends([fake('wasm', [1], [1], clock).probe, stuck, gl], () => clock.t, 20);
+    expect(ms2.find((m) => m.id === 'webgl')).toEqual({ id: 'webgl', medianMs: null, maxDiffM: null, reason: 'not measured: webgpu did not stop after its time ran out' });
+  });
+});

@@ -28,6 +28,8 @@ export interface BackendProbe {
   framesPerRun?: number;
   /** Releases what init and run made (called whether or not they succeeded). */
   dispose?(): void;
+  /** Asks a run past its time to stop at its next step: the next backend must not share tfjs with it. */
+  cancel?(): void;
 }
 
 export interface BackendMeasurement {
@@ -72,19 +74,29 @@ export async function measureBackends(probes: readonly BackendProbe[], now: () =
   const ordered = [...probes].sort((a, b) => (a.id === 'wasm' ? -1 : b.id === 'wasm' ? 1 : 0));
   let reference: Float64Array | null = null;
   const out: BackendMeasurement[] = [];
+  let busy: LifterBackend | null = null;
   for (const p of ordered) {
+    if (busy) {
+      out.push({ id: p.id, medianMs: null, maxDiffM: null, reason: `not measured: ${busy} did not stop after its time ran out` });
+      continue;
+    }
+    const run = measureOne(p, now);
     try {
-      const m = await withTimeout(measureOne(p, now), timeoutMs, `no result within ${timeoutMs / 1000} s`);
+      const m = await withTimeout(run, timeoutMs, `no result within ${timeoutMs / 1000} s`);
       if (p.id === 'wasm') reference = m.output;
       out.push({ id: p.id, medianMs: m.medianMs, maxDiffM: p.id === 'wasm' || !reference ? null : maxAbsDiff(m.output, reference), reason: null });
     } catch (e) {
       out.push({ id: p.id, medianMs: null, maxDiffM: null, reason: e instanceof Error ? e.message : String(e) });
-    } finally {
-      try {
-        p.dispose?.();
-      } catch {
-        // a backend that failed half-way may not release cleanly; the measurement stands
-      }
+      // A run past its time still holds tfjs: it is asked to stop, and nothing else runs until it has.
+      p.cancel?.();
+      const stopped = await withTimeout(run.then(() => true, () => true), timeoutMs, 'still running').catch(() => false);
+      if (!stopped) busy = p.id;
+    }
+    if (busy) continue; // its resources are still in use
+    try {
+      p.dispose?.();
+    } catch {
+      // a backend that failed half-way may not release cleanly; the measurement stands
     }
   }
   return out;

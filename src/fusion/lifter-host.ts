@@ -77,6 +77,7 @@ export function browserLifterHost(): LifterHost {
       const probes: BackendProbe[] = LIFTER_BACKENDS.map((id) => {
         let net: LifterNet | null = null;
         let lifter: LifterMethod | null = null;
+        let cancelled = false;
         return {
           id,
           framesPerRun: input.frames.length,
@@ -86,12 +87,14 @@ export function browserLifterHost(): LifterHost {
             const out = new Float64Array(input.frames.length * 51);
             // One frame set per call, as live fusion calls it.
             for (let i = 0; i < input.frames.length; i++) {
+              if (cancelled) throw new Error('cancelled');
               const [pose] = await lifter.estimateFrames(input.rig, [input.frames[i]]);
               out.set(pose ? pose.joints : new Float64Array(51).fill(NaN), i * 51);
             }
             return out;
           },
           dispose: () => net?.dispose(),
+          cancel: () => void (cancelled = true),
         };
       });
       const measurements = await measureBackends(probes, () => performance.now());
