@@ -53,6 +53,8 @@ const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 
 interface Sample {
   longTasks: { start: number; duration: number }[];
+  /** Main-thread intervals of fusion work: the client's calls, and (fusion on the main thread) the pipeline's run. */
+  fusionSpans: { start: number; end: number }[];
   fused: { fusion: number; lifter: number }[];
   sets: number;
   seconds: number;
@@ -82,30 +84,69 @@ async function open(page: Page, query: string): Promise<string> {
   return (await page.getByTestId('status-lifter').getAttribute('data-backend'))!;
 }
 
+/**
+ * Samples `seconds`: long tasks, fused frame sets, and the main thread's fusion intervals. The client's own calls
+ * (packing and posting a frame set, reading a result) are timed by wrapping them; with fusion on the main thread
+ * the pipeline's run ends where the client reads its result and lasts the result's own `fusion` time.
+ */
 async function sample(page: Page, seconds: number): Promise<Sample> {
   await page.evaluate(() => {
+    type Msg = { type: string; timings?: Record<string, number> };
     const w = window as unknown as {
-      __fused: { fusion: number; lifter: number }[]; __t0: number; __sets0: number;
+      __fused: { fusion: number; lifter: number }[]; __spans: { start: number; end: number }[]; __t0: number; __sets0: number;
       __parallaxSession: { fused: { subscribe(fn: (f: { timings: Record<string, number> } | null) => void): void }; getSnapshot(): { stats: { frameSets: number } } };
+      __parallaxFusion: { fuse(f: unknown): unknown; onMessage(m: Msg): void; current: { where: string } };
     };
     w.__fused = [];
+    w.__spans = [];
     w.__t0 = performance.now();
     w.__sets0 = w.__parallaxSession.getSnapshot().stats.frameSets;
     w.__parallaxSession.fused.subscribe((f) => f && w.__fused.push({ fusion: f.timings.fusion, lifter: f.timings.lifter ?? NaN }));
+    const c = w.__parallaxFusion;
+    const fuse = c.fuse.bind(c), onMessage = c.onMessage.bind(c);
+    const inMain = c.current.where === 'main';
+    c.fuse = (f) => {
+      const t = performance.now();
+      try {
+        return fuse(f);
+      } finally {
+        w.__spans.push({ start: t, end: performance.now() });
+      }
+    };
+    c.onMessage = (m) => {
+      const t = performance.now();
+      if (inMain && m.type === 'fused' && m.timings) w.__spans.push({ start: t - m.timings.fusion, end: t });
+      onMessage(m);
+      w.__spans.push({ start: t, end: performance.now() });
+    };
   });
   await page.waitForTimeout(seconds * 1000);
   return page.evaluate(() => {
     const w = window as unknown as {
-      __fused: { fusion: number; lifter: number }[]; __t0: number; __sets0: number; __longTasks: { start: number; duration: number }[];
+      __fused: { fusion: number; lifter: number }[]; __spans: { start: number; end: number }[]; __t0: number; __sets0: number; __longTasks: { start: number; duration: number }[];
       __parallaxSession: { getSnapshot(): { stats: { frameSets: number } } };
     };
     return {
       longTasks: w.__longTasks.filter((t) => t.start >= w.__t0),
+      fusionSpans: w.__spans.slice(),
       fused: w.__fused.slice(),
       sets: w.__parallaxSession.getSnapshot().stats.frameSets - w.__sets0,
       seconds: (performance.now() - w.__t0) / 1000,
     };
   });
+}
+
+/** Long tasks that overlap main-thread fusion work, and how much of their time that work took. */
+function attribute(s: Sample): { tasks: number; fusionMs: number; mainFusionMs: number } {
+  let tasks = 0, fusionMs = 0;
+  for (const t of s.longTasks) {
+    const end = t.start + t.duration;
+    let inTask = 0;
+    for (const f of s.fusionSpans) inTask += Math.max(0, Math.min(end, f.end) - Math.max(t.start, f.start));
+    if (inTask > 0) tasks++;
+    fusionMs += inTask;
+  }
+  return { tasks, fusionMs, mainFusionMs: s.fusionSpans.reduce((a, f) => a + f.end - f.start, 0) };
 }
 
 async function longTaskRow(where: 'worker' | 'main'): Promise<string> {
@@ -119,7 +160,8 @@ async function longTaskRow(where: 'worker' | 'main'): Promise<string> {
     const total = d.reduce((a, b) => a + b, 0);
     const fusion = s.fused.map((f) => f.fusion);
     const lifter = s.fused.map((f) => f.lifter).filter(Number.isFinite);
-    return `| ${where} | ${backend} | ${s.seconds.toFixed(0)} | ${(s.sets / s.seconds).toFixed(1)} | ${(s.fused.length / s.seconds).toFixed(1)} | ${d.length} | ${total.toFixed(0)} | ${f1(quantile(d, 0.5))} | ${f1(d.length ? Math.max(...d) : NaN)} | ${f1(quantile(fusion, 0.5))} / ${f1(quantile(fusion, 0.9))} | ${f1(quantile(lifter, 0.5))} |`;
+    const a = attribute(s);
+    return `| ${where} | ${backend} | ${s.seconds.toFixed(0)} | ${(s.sets / s.seconds).toFixed(1)} | ${(s.fused.length / s.seconds).toFixed(1)} | ${d.length} | ${total.toFixed(0)} | ${f1(quantile(d, 0.5))} | ${f1(d.length ? Math.max(...d) : NaN)} | ${a.tasks} | ${a.fusionMs.toFixed(0)} | ${(a.mainFusionMs / Math.max(1, s.fused.length)).toFixed(2)} | ${f1(quantile(fusion, 0.5))} / ${f1(quantile(fusion, 0.9))} | ${f1(quantile(lifter, 0.5))} |`;
   } catch (e) {
     return `| ${where} | – | failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]} |`;
   } finally {
@@ -171,8 +213,8 @@ try {
   console.log(`Chromium ${version}, flags: ${launchArgs.join(' ')}; load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   if (args.part === 'all' || args.part === 'longtasks') {
     console.log(`\nLong tasks (> 50 ms) on the main thread during ${SECONDS} s of the 8-camera simulation (15 frame sets/s asked):\n`);
-    console.log('| fusion in | lifter backend | s | frame sets/s | fused sets/s | long tasks | total ms | median ms | max ms | fusion ms per set (median / p90) | lifter ms per set (median) |');
-    console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| fusion in | lifter backend | s | frame sets/s | fused sets/s | long tasks | total ms | median ms | max ms | long tasks with fusion work in them | fusion ms inside long tasks | main-thread fusion ms per set | fusion ms per set (median / p90) | lifter ms per set (median) |');
+    console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const w of ['worker', 'main'] as const) console.log(await longTaskRow(w));
   }
   if (args.part === 'all' || args.part === 'backends') {
