@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { FusionStatus } from '../fusion/fusion-client';
 import { LIFTER_BACKENDS, type LifterBackendChoice } from '../fusion/backend-select';
 import { STATUS_LIFTER_ID } from '../fusion/fuser';
+import { methodLabel } from '../fusion/registry';
 import { fusion, lifterLatencyMs } from './app-session';
 
 function useFusionStatus(): FusionStatus {
@@ -23,21 +24,22 @@ function useLatency(): number {
   return ms;
 }
 
-/** "lifter: wasm 3.1 ms", "lifter: measuring backends…", "lifter: unavailable". */
+/** Which lifter (its method id), its backend and latency: "lifter: wasm 3.1 ms", "lifter: measuring backends…". */
 export function lifterLine(s: FusionStatus, ms: number): string {
-  const m = s.methods.find((x) => x.id === STATUS_LIFTER_ID);
-  if (!m) return 'lifter: off';
-  if (m.state === 'unavailable') return 'lifter: unavailable';
-  if (s.backend?.measuring) return 'lifter: measuring backends…';
-  if (m.state === 'loading' || !s.backend?.chosen) return 'lifter: loading…';
-  return `lifter: ${s.backend.chosen}${Number.isFinite(ms) ? ` ${ms.toFixed(1)} ms` : ''}`;
+  const id = STATUS_LIFTER_ID;
+  const m = s.methods.find((x) => x.id === id);
+  if (!m) return `${id}: off`;
+  if (m.state === 'unavailable') return `${id}: unavailable`;
+  if (s.backend?.measuring) return `${id}: measuring backends…`;
+  if (m.state === 'loading' || !s.backend?.chosen) return `${id}: loading…`;
+  return `${id}: ${s.backend.chosen}${Number.isFinite(ms) ? ` ${ms.toFixed(1)} ms` : ''}`;
 }
 
 function backendTitle(s: FusionStatus): string | undefined {
   const m = s.methods.find((x) => x.id === STATUS_LIFTER_ID);
   if (m?.state === 'unavailable') return m.reason;
-  const lines = Object.values(s.backend?.reasons ?? {});
-  return lines.length ? lines.join('\n') : undefined;
+  const lines = [`${methodLabel(STATUS_LIFTER_ID)}: median time per frame set over the last 30`, ...Object.values(s.backend?.reasons ?? {})];
+  return lines.join('\n');
 }
 
 export function FusionStatusItems() {
