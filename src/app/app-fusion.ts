@@ -14,8 +14,10 @@ import type { Session } from '../session/session';
 
 export type LifterState = { state: 'loading' } | { state: 'ready'; label: string } | { state: 'unavailable'; reason: string };
 
+// Node (tests that render panels) has no location: the client is made but never started there.
 const hasLocation = typeof location !== 'undefined';
-const modelsBase = hasLocation ? new URL('models/', new URL(import.meta.env.BASE_URL, location.href)).href : '/models/';
+const origin = hasLocation ? location.href : 'http://127.0.0.1/';
+const modelsBase = new URL('models/', new URL(import.meta.env.BASE_URL, origin)).href;
 const params = hasLocation ? new URLSearchParams(location.search) : new URLSearchParams();
 const asked = params.get('lifterBackend') ?? '';
 
