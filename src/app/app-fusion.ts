@@ -65,6 +65,7 @@ export function startFusion(session: Session): void {
     }
   });
   session.fused.subscribe((f) => {
+    if (!f) recent.length = 0; // a new run (or nothing in 3D): its latency starts afresh
     const ms = f?.timings[STATUS_LIFTER_ID];
     if (ms === undefined || !Number.isFinite(ms)) return;
     recent.push(ms);
