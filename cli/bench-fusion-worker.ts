@@ -33,7 +33,15 @@ const PORT = Number(process.env.PARALLAX_BENCH_PORT) || 5100 + (h % 500);
 const BASE = `http://127.0.0.1:${PORT}`;
 const SECONDS = Number(args.seconds), BACKEND_SECONDS = Number(args['backend-seconds']);
 
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: REPO_ROOT, stdio: 'ignore' });
+// Its own process group: npx starts vite as a child, and both must go at the end.
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { cwd: REPO_ROOT, stdio: 'ignore', detached: true });
+const stopServer = () => {
+  try {
+    process.kill(-server.pid!, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+};
 let up = false;
 for (let i = 0; i < 60 && !up; i++) {
   try {
@@ -41,7 +49,10 @@ for (let i = 0; i < 60 && !up; i++) {
   } catch { /* not up yet */ }
   if (!up) await new Promise((r) => setTimeout(r, 500));
 }
-if (!up) throw new Error(`vite preview did not answer on ${BASE} (run npm run build first)`);
+if (!up) {
+  stopServer();
+  throw new Error(`vite preview did not answer on ${BASE} (run npm run build first)`);
+}
 const launchArgs = args.gpu ? [...chromiumArgs.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'] : chromiumArgs;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
 
@@ -224,5 +235,5 @@ try {
   console.log(`\nload average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } finally {
   await browser.close();
-  server.kill();
+  stopServer();
 }
