@@ -5,7 +5,7 @@ import { StatusBar } from './StatusBar';
 import { ViewerPanel } from './ViewerPanel';
 import { SidePanel } from './SidePanel';
 import { SimTiles } from './SimTiles';
-import { loadLifter, session, startSimulation } from './app-session';
+import { loadMethods, session, startSimulation } from './app-session';
 import { closeWizard, isWizardRoute, onRoute, openWizard } from './route';
 import { loadCalibration } from '../calibration/store';
 
@@ -17,7 +17,7 @@ import { loadCalibration } from '../calibration/store';
 export function App() {
   const [wizard, setWizard] = useState(isWizardRoute());
   useEffect(() => {
-    loadLifter();
+    loadMethods();
     // The simulation is the default source until the user picks another.
     if (!session.getSnapshot().source.kind) void startSimulation();
     // The calibration saved by the wizard, if any, is the rig for real cameras from the start.

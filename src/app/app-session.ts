@@ -39,7 +39,7 @@ captureSettings.emit({ ...DEFAULT_CAPTURE, constraints: { ...DEFAULT_CAPTURE.con
  * and the lifter once its backend is measured and its weights loaded; without a lifter the app compares DLT with
  * robust triangulation and says why.
  */
-export function loadLifter(): void {
+export function loadMethods(): void {
   startFusion(session);
 }
 
