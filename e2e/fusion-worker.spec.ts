@@ -30,7 +30,7 @@ async function keepsFusing(page: Page, ids: string[]) {
     .toBe(true);
 }
 
-test('fusion runs in its worker with a measured lifter backend; switching to wasm and a worker crash keep it going', async ({ page }, info) => {
+test('fusion runs in its worker with a measured lifter backend; switching backends and a worker crash keep it going', async ({ page }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const logs: string[] = [];
@@ -57,7 +57,15 @@ test('fusion runs in its worker with a measured lifter backend; switching to was
   for (const m of ['lifter', 'robust', 'dlt']) await expect(page.getByTestId(`mpjpe-${m}-mean`)).toHaveText(/^\d+(\.\d+)?$/, { timeout: 60_000 });
   await keepsFusing(page, ['lifter', 'robust', 'dlt']);
 
-  // Forcing wasm: the lifter is reloaded there and fusion goes on.
+  // Forcing another backend moves the lifter there (WebGL here is SwiftShader, slow but exact); then back to wasm.
+  const glMs = await list.getByTestId('lifter-backend-webgl').getAttribute('data-ms');
+  if (glMs !== null && chosen !== 'webgl') {
+    await page.getByTestId('lifter-backend-select').selectOption('webgl');
+    await expect(lifter).toHaveAttribute('data-backend', 'webgl', { timeout: 60_000 });
+    await keepsFusing(page, ['lifter', 'robust']);
+  } else {
+    console.log(`webgl ${glMs === null ? 'cannot run here' : 'is already in use'}: the switch goes to wasm only`);
+  }
   await page.getByTestId('lifter-backend-select').selectOption('wasm');
   await expect(lifter).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
   await expect(lifter).toHaveText(/^lifter: wasm \d+\.\d ms$/);

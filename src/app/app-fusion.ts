@@ -50,7 +50,11 @@ export function startFusion(session: Session): void {
   started = true;
   const main = params.get('fusion') === 'main';
   fusion.start(main ? 'main' : 'worker', main ? 'asked for with ?fusion=main' : null);
+  let backend: string | null = null;
   fusion.status.subscribe((s) => {
+    const now = s.backend && !s.backend.measuring ? s.backend.chosen : null;
+    if (now !== backend) recent.length = 0; // another backend's times are not this one's
+    backend = now;
     const m = s.methods.find((x) => x.id === STATUS_LIFTER_ID);
     const was = fusionLifterState.latest()!.state;
     // A backend switch reloads the lifter for a moment: the legend and the comparison stay as they were.
