@@ -13,6 +13,7 @@ import type { CaptureSettings } from '../cameras/capture-settings';
 import { captureSettings, parseTakeFile, restartAtCalibratedSize, session, startSimulation, startTake, startVideos, startWebcams } from './app-session';
 import { openWizard } from './route';
 import { SessionMessages } from './SessionMessages';
+import { LifterBackendControl } from './FusionControls';
 import './capture.css';
 
 /** Attribute values: a number that is not finite is left out (React warns on NaN, and "NaN" means nothing). */
@@ -120,6 +121,7 @@ export function CameraPanel() {
               </select>
             </label>
         </>
+        <LifterBackendControl />
 
         {tab === 'simulation' && src.kind !== 'simulation' && (
           <button data-testid="start-simulation" onClick={() => void startSimulation()}>Run the simulation</button>

@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { CaptureStatus } from './CaptureStatus';
-import { lifterState, session, type LifterState } from './app-session';
+import { session } from './app-session';
+import { FusionStatusItems } from './FusionControls';
 import { byMethodOrder, methodColour, methodLabel } from '../fusion/registry';
 import { camerasLine, fusionLine, sourceLine } from '../session/status';
 
@@ -14,24 +15,10 @@ function useRates() {
   return r;
 }
 
-function useLifterState(): LifterState | null {
-  const [state, setState] = useState<LifterState | null>(lifterState.latest());
-  useEffect(() => lifterState.subscribe(setState), []);
-  return state;
-}
-
-function lifterText(s: LifterState | null): string {
-  if (!s) return 'lifter: —';
-  if (s.state === 'loading') return 'lifter: loading…';
-  if (s.state === 'ready') return 'lifter: ready';
-  return 'lifter: unavailable';
-}
-
-/** One line of state at the bottom: source, cameras running, 3D or 2D only, rates per method, lifter, detection backend. */
+/** One line of state at the bottom: source, cameras running, 3D or 2D only, rates per method, where fusion runs, the lifter's backend and latency, detection backend. */
 export function StatusBar() {
   const s = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const rates = useRates();
-  const lifter = useLifterState();
   const fusing = s.threeD.available && s.source.phase === 'running';
   return (
     <footer className="status-bar" data-testid="status-bar" role="status">
@@ -48,9 +35,7 @@ export function StatusBar() {
           {id} {rates.posesPerSec[id].toFixed(1)} poses/s
         </span>
       ))}
-      <span data-testid="status-lifter" title={lifter?.state === 'unavailable' ? lifter.reason : undefined}>
-        {lifterText(lifter)}
-      </span>
+      <FusionStatusItems />
       <CaptureStatus />
     </footer>
   );

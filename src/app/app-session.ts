@@ -3,10 +3,9 @@
  * weights have loaded), the simulation's and the capture's settings, the detection worker, and the actions the
  * panels call to start a source. Components render session.getSnapshot(); nothing else decides what runs.
  */
-import { FusionPipeline } from '../fusion/pipeline';
 import { Channel } from '../fusion/channel';
-import { DEFAULT_METHOD_IDS, methodSpec, type MethodEnv } from '../fusion/registry';
 import { Session } from '../session/session';
+import { fusion, fusionLifterState, startFusion } from './app-fusion';
 import { SimSettingsStore, SimulationSource } from '../sim/source';
 import { DEFAULT_CAPTURE, type CaptureSettings } from '../cameras/capture-settings';
 import { WebcamSource } from '../cameras/webcam-source';
@@ -18,13 +17,11 @@ import type { VideoInput } from '../cameras/videos';
 import { DetectionClient } from '../detection/client';
 import { parseTake, type Take } from '../take';
 
-export type LifterState = { state: 'loading' } | { state: 'ready'; label: string } | { state: 'unavailable'; reason: string };
-
-export const pipeline = new FusionPipeline();
-export const session = new Session(pipeline);
+export { fusion, lifterLatencyMs, type LifterState } from './app-fusion';
+export const session = new Session(fusion);
 export const simSettings = new SimSettingsStore();
-export const lifterState = new Channel<LifterState>();
-lifterState.emit({ state: 'loading' });
+/** The lifter's state for the legend and the status bar (it loads in the fusion worker). */
+export const lifterState = fusionLifterState;
 
 class SettingsStore extends Channel<CaptureSettings> {
   get current(): CaptureSettings {
@@ -37,41 +34,13 @@ class SettingsStore extends Channel<CaptureSettings> {
 export const captureSettings = new SettingsStore();
 captureSettings.emit({ ...DEFAULT_CAPTURE, constraints: { ...DEFAULT_CAPTURE.constraints } });
 
-/** The browser fetches a method's network from models/<name>/ under the app's base URL. */
-const browserEnv: MethodEnv = {
-  async loadNet(model) {
-    const { loadLifterNetFromUrl } = await import('../lifter/load-url');
-    return loadLifterNetFromUrl(`${import.meta.env.BASE_URL}models/${model}/`);
-  },
-};
-
-let methodsRequested = false;
 /**
- * Makes the registry's default methods, each joining the pipeline as soon as it is ready: triangulation at once,
- * the lifter (in its own chunk) once its weights have loaded. A method whose weights cannot be fetched or parsed
- * is left out and the app says why ("lifter unavailable"); the comparison then falls back to DLT vs robust.
+ * Starts fusion (in its worker; ?fusion=main keeps it on this thread, for comparison) with triangulation at once
+ * and the lifter once its backend is measured and its weights loaded; without a lifter the app compares DLT with
+ * robust triangulation and says why.
  */
 export function loadMethods(): void {
-  if (methodsRequested) return;
-  methodsRequested = true;
-  for (const id of DEFAULT_METHOD_IDS) {
-    const spec = methodSpec(id)!;
-    spec.create(browserEnv).then(
-      (m) => {
-        pipeline.addMethod(m);
-        if (id === 'lifter') {
-          session.metrics.compare = ['lifter', 'robust'];
-          lifterState.emit({ state: 'ready', label: m.label });
-        }
-      },
-      (e) => {
-        const reason = e instanceof Error ? e.message : String(e);
-        if (id !== 'lifter') return console.error(`${id} could not be made`, e);
-        session.metrics.compare = ['dlt', 'robust'];
-        lifterState.emit({ state: 'unavailable', reason });
-      },
-    );
-  }
+  startFusion(session);
 }
 
 let client: DetectionClient | null = null;

@@ -31,6 +31,8 @@ export class FusionPipeline {
   private settingsNow: PipelineSettings = { ...DEFAULT_PIPELINE_SETTINGS, oneEuro: { ...DEFAULT_PIPELINE_SETTINGS.oneEuro } };
   private filters = new Map<string, OneEuroPoseFilter>();
   private lastTime = NaN;
+  /** Told when a method throws on a frame set (its pose is then null and the others go on); default: console.warn. */
+  onMethodError: ((id: string, error: unknown) => void) | null = null;
 
   constructor(methods: readonly FusionMethod[] = []) {
     for (const m of methods) this.addMethod(m);
@@ -42,6 +44,13 @@ export class FusionPipeline {
     this.methods.push(m);
     const order = byMethodOrder(this.methods.map((x) => x.id));
     this.methods.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  }
+
+  /** Takes a method out (a lifter being moved to another backend); the caller disposes it. */
+  removeMethod(id: string): FusionMethod | null {
+    const m = this.methods.find((x) => x.id === id) ?? null;
+    this.methods = this.methods.filter((x) => x.id !== id);
+    return m;
   }
 
   get methodIds(): string[] {
@@ -89,7 +98,8 @@ export class FusionPipeline {
       try {
         pose = m.estimate ? m.estimate(cameras, frame.views) : (await m.estimateFrames(cameras, [frame.views], [frame.time]))[0];
       } catch (e) {
-        console.warn(`${m.id} failed`, e);
+        if (this.onMethodError) this.onMethodError(m.id, e);
+        else console.warn(`${m.id} failed`, e);
         pose = null;
       }
       timings[m.id] = performance.now() - s;

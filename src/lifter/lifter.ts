@@ -49,12 +49,6 @@ export class LifterMethod implements FusionMethod {
     this.label = options.label ?? (this.fallback ? 'Lifter (MPL-style)' : 'Lifter, raw network (no fallback)');
   }
 
-  /** Loads public/models/lifter in the browser (the app's pipeline calls this). */
-  static async load(baseUrl?: string): Promise<LifterMethod> {
-    const { loadLifterNetFromUrl } = await import('./load-url');
-    return new LifterMethod(await loadLifterNetFromUrl(baseUrl));
-  }
-
   async estimateFrames(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>): Promise<(Pose3D | null)[]> {
     return (await this.estimateDetailed(cameras, frames)).map((r) => r.pose);
   }

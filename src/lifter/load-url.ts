@@ -1,38 +1,11 @@
 /**
- * Loads the lifter over HTTP (the browser app: models/lifter/ under Vite's base URL). Detection runs its own tfjs
- * in a worker, so the main thread picks its backend here: wasm (a small network gains nothing from a GPU's
- * per-op latency), else the plain JS cpu backend.
+ * Fetches a network over HTTP (the browser: models/<name>/ under the app's base URL) as its manifest and weight
+ * bytes, unparsed: the fusion worker builds it once per tfjs backend it measures (src/fusion/lifter-host.ts), then
+ * once on the backend it chose.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { WASM_PATH } from '../detection/models';
-import { netFromParts, weightsFileName } from './manifest';
-import type { LifterNet } from './model';
+import { weightsFileName } from './manifest';
 
-function baseUrl(): string {
-  const env = (import.meta as { env?: { BASE_URL?: string } }).env;
-  return env?.BASE_URL ?? '/';
-}
-
-async function ensureBrowserBackend(): Promise<string> {
-  if (tf.engine().backendName) return tf.getBackend();
-  try {
-    setWasmPaths(new URL(WASM_PATH.replace(/^\//, ''), new URL(baseUrl(), location.href)).href);
-    if (await tf.setBackend('wasm')) {
-      await tf.ready();
-      return 'wasm';
-    }
-  } catch {
-    // wasm files missing or blocked: the cpu backend below always works.
-  }
-  await tf.setBackend('cpu');
-  await tf.ready();
-  return 'cpu';
-}
-
-export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lifter/`): Promise<LifterNet> {
-  await ensureBrowserBackend();
+export async function fetchNetParts(url: string): Promise<{ manifest: unknown; weights: ArrayBuffer }> {
   const base = url.endsWith('/') ? url : `${url}/`;
   const res = await fetch(`${base}manifest.json`);
   if (!res.ok) throw new Error(`lifter: ${base}manifest.json: HTTP ${res.status}`);
@@ -40,5 +13,5 @@ export async function loadLifterNetFromUrl(url: string = `${baseUrl()}models/lif
   const name = weightsFileName(manifest);
   const w = await fetch(`${base}${name}`);
   if (!w.ok) throw new Error(`lifter: ${base}${name}: HTTP ${w.status}`);
-  return netFromParts(manifest, await w.arrayBuffer());
+  return { manifest, weights: await w.arrayBuffer() };
 }

@@ -4,14 +4,14 @@ import { EXPORT_FORMATS, exportFileName, type ExportFormat, type ExportRequest }
 import { exportFrame } from '../export/frame';
 import { byMethodOrder, methodLabel } from '../fusion/registry';
 import type { Session } from '../session/session';
-import type { FusionPipeline } from '../fusion/pipeline';
+import type { Fuser } from '../fusion/fuser';
 import { TakeSource } from '../cameras/take-source';
 import { takeMethods, takePoses } from './take-poses';
 
 /** The session and pipeline the panel works on, given by the app (the recorder never imports the app). */
 interface Props {
   session: Session;
-  pipeline: FusionPipeline;
+  pipeline: Pick<Fuser, 'settings' | 'setSettings'>;
 }
 
 function download(name: string, text: string, type: string) {
@@ -172,7 +172,7 @@ export function RecordPanel({ session, pipeline }: Props) {
 }
 
 /** One Euro smoothing of every method's output, off by default so the comparison shows raw results. */
-function SmoothingControls({ pipeline }: { pipeline: FusionPipeline }) {
+function SmoothingControls({ pipeline }: { pipeline: Pick<Fuser, 'settings' | 'setSettings'> }) {
   const [s, setS] = useState(pipeline.settings);
   const update = (patch: Partial<typeof s>) => {
     const next = { ...s, ...patch };

@@ -7,6 +7,7 @@
  * every number and result. A calibration loaded mid-run applies to the next frame set; a source with its own
  * rig (the simulation, a take) keeps it.
  */
+import type { Fuser } from '../fusion/fuser';
 import type { Camera } from '../geometry/camera';
 import type { DetectedFrameSet, FusedFrameSet } from '../fusion/flow';
 import { personPoses } from '../fusion/flow';
@@ -19,12 +20,8 @@ import { FusionQueue } from './queue';
 import { RunRates } from './run-rates';
 import { deriveMessages, deriveThreeD, NO_3D, NO_DETECTOR, offers, type Offers, type SessionMessage, type SessionState, type SourceState } from './state';
 
-/** What the session needs of fusion: the pipeline's message-friendly API (a worker proxy fits too). */
-export interface Fuser {
-  setRig(cameras: readonly Camera[] | null): void;
-  fuse(frame: DetectedFrameSet): Promise<FusedFrameSet | null>;
-  reset(): void;
-}
+/** What the session needs of fusion (src/fusion/fuser.ts): the pipeline on this thread or the fusion worker's client. */
+export type SessionFuser = Pick<Fuser, 'setRig' | 'fuse' | 'reset'>;
 
 export interface SessionOptions {
   /** Milliseconds on a monotonic clock (performance.now in the app, a fake one in tests). */
@@ -51,7 +48,7 @@ export class Session {
   private progressStart = NaN;
   private readonly queue: FusionQueue<{ f: DetectedFrameSet; run: number; arrived: number }>;
 
-  constructor(private readonly fuser: Fuser, opts: SessionOptions = {}) {
+  constructor(private readonly fuser: SessionFuser, opts: SessionOptions = {}) {
     this.now = opts.now ?? (() => performance.now());
     this.queue = new FusionQueue((j) => this.fuseOne(j.f, j.run, j.arrived));
     this.state = this.derive({
