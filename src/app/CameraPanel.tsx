@@ -13,6 +13,7 @@ import type { CaptureSettings } from '../cameras/capture-settings';
 import { captureSettings, parseTakeFile, restartAtCalibratedSize, session, startSimulation, startTake, startVideos, startWebcams } from './app-session';
 import { openWizard } from './route';
 import { SessionMessages } from './SessionMessages';
+import { VideoSync } from './VideoSync';
 import './capture.css';
 
 /** Attribute values: a number that is not finite is left out (React warns on NaN, and "NaN" means nothing). */
@@ -207,6 +208,7 @@ export function CameraPanel() {
           {src.phase === 'stopped' && ' · cancelled'}
         </div>
       )}
+      {tab === 'videos' && <VideoSync files={files} />}
       {src.kind !== 'simulation' && (
         <div className="camera-tiles">
           {src.tiles.map((t, i) => <CameraTile key={`${src.run}-${i}`} index={i} tile={t} threshold={s.scoreThreshold} fusedIndex={state.threeD.fusedIndex[i] ?? -1}

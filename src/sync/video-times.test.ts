@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeOffset, lockstepPlan, mediaTimes, nudged, setTime, unsynced } from './video-times';
+import { describeOffset, lockstepPlan, mediaTimes, nudged, setTime, timingsFromSync, unsynced } from './video-times';
 
 describe('stepping videos on synchronised times', () => {
   it('is plain lockstep from frame 0 when nothing is offset', () => {
@@ -49,5 +49,26 @@ describe('stepping videos on synchronised times', () => {
     expect(lockstepPlan(t, [2, 2], 10).frameCount).toBe(0);
     expect(() => lockstepPlan(t, [2], 10)).toThrow('2 timings for 1 videos');
     expect(() => lockstepPlan(t, [2, 2], 0)).toThrow('step rate 0');
+  });
+});
+
+describe('timings from a synchronisation result', () => {
+  const views = [
+    { offsetS: 0, fps: 6, method: 'reference' },
+    { offsetS: 0.25, fps: 6, method: 'reprojection' },
+    { offsetS: 9, fps: 6, method: 'failed' },
+  ];
+  it('takes offsets and rates, and keeps a view that could not be placed where it was', () => {
+    expect(timingsFromSync(views, 6)).toEqual([
+      { offsetS: 0, fps: 6, nominalFps: 6 },
+      { offsetS: 0.25, fps: 6, nominalFps: 6 },
+      { offsetS: 0, fps: 6, nominalFps: 6 },
+    ]);
+  });
+  it('adds a correction found on a run already stepped on timings', () => {
+    const prev = [{ offsetS: 0, fps: 6, nominalFps: 6 }, { offsetS: 0.5, fps: 6, nominalFps: 6 }, { offsetS: -0.2, fps: 6, nominalFps: 6 }];
+    const t = timingsFromSync(views, 6, prev);
+    expect(t[1].offsetS).toBeCloseTo(0.75, 12);
+    expect(t[2]).toEqual(prev[2]);
   });
 });

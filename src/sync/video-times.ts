@@ -57,3 +57,18 @@ export function mediaTimes(plan: LockstepPlan, timings: readonly VideoTiming[], 
 export function describeOffset(t: VideoTiming, stepFps: number): { frames: number; ms: number } {
   return { frames: Math.round(t.offsetS * stepFps * 10) / 10 || 0, ms: Math.round(t.offsetS * 1000) || 0 };
 }
+
+/**
+ * The timings a synchronisation result gives a run that was itself stepped on `prev` timings (its detections are
+ * on the corrected clock, so what is found now is a correction on top). A view that could not be placed keeps its
+ * previous timing. `nominalFps`: the run's step rate, at which its samples were counted.
+ */
+export function timingsFromSync(views: ReadonlyArray<{ offsetS: number; fps: number; method: string }>, nominalFps: number,
+  prev: readonly VideoTiming[] | null = null): VideoTiming[] {
+  return views.map((v, i) => {
+    const p = prev?.[i] ?? { offsetS: 0, fps: nominalFps, nominalFps };
+    if (v.method === 'failed' || !Number.isFinite(v.offsetS) || !(v.fps > 0)) return { ...p };
+    // The run's sample i of this view showed media time p's (i·r + …); a further rate factor multiplies it.
+    return { offsetS: p.offsetS + v.offsetS, fps: (p.fps * v.fps) / nominalFps, nominalFps: p.nominalFps };
+  });
+}
