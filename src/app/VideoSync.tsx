@@ -69,6 +69,8 @@ export function VideoSync({ files }: { files: readonly File[] }) {
     setEst((e) => e && { ...e, timings: e.timings.map((t, i) => (i === v ? nudged(t, steps, e.stepFps) : t)), nudges: e.nudges.map((n, i) => (i === v ? n + steps : n)) });
 
   if (!ended && !est) return null;
+  // The rate column only when a rate differs from the file's (phones: 29.97 written as 30); else one line says so.
+  const showRate = !!est && est.timings.some((t) => Math.abs(t.fps / t.nominalFps - 1) > 1e-4);
   return (
     <div className="video-sync" data-testid="video-sync">
       {ended && !busy && (
@@ -85,9 +87,10 @@ export function VideoSync({ files }: { files: readonly File[] }) {
       {error && <div className="capture-error" role="alert" data-testid="sync-error">{error}</div>}
       {est && (
         <>
+          <div className="hint">Offsets in frames at {est.stepFps} fps (positive: the video started later); nudge by one frame.{!showRate && ' Every rate as in its file.'}</div>
           <table className="sync-table" data-testid="sync-table">
             <thead>
-              <tr><th>video</th><th>offset (frames at {est.stepFps} fps)</th><th>ms</th><th>rate</th><th>confidence</th><th>nudge</th></tr>
+              <tr><th>video</th><th title={`frames at the run's ${est.stepFps} fps`}>offset</th><th>ms</th>{showRate && <th>rate</th>}<th title="confidence, 0–1 (under 0.1: a guess)">conf.</th><th /></tr>
             </thead>
             <tbody>
               {est.timings.map((t, v) => {
@@ -95,15 +98,15 @@ export function VideoSync({ files }: { files: readonly File[] }) {
                 const f = est.found[v];
                 return (
                   <tr key={v} data-testid={`sync-row-${v}`}>
-                    <td>{est.labels[v]}</td>
+                    <td className="sync-name" title={est.labels[v]}>{est.labels[v]}</td>
                     <td data-testid={`sync-offset-${v}`} data-frames={d.frames} data-ms={d.ms}>{d.frames > 0 ? '+' : ''}{d.frames}</td>
                     <td>{d.ms > 0 ? '+' : ''}{d.ms}</td>
-                    <td>{Math.round((t.fps / t.nominalFps) * 10000) / 100} %</td>
+                    {showRate && <td data-testid={`sync-rate-${v}`}>{Math.round((t.fps / t.nominalFps) * 1000) / 10}%</td>}
                     <td data-testid={`sync-confidence-${v}`} data-confidence={f.confidence.toFixed(3)} title={f.method}>
                       {f.method === 'reference' ? 'reference' : f.method === 'failed' ? 'not found' : `${f.confidence.toFixed(2)}${f.confidence < 0.1 ? ' (a guess)' : ''}`}
-                      {est.nudges[v] !== 0 && ` · nudged ${est.nudges[v] > 0 ? '+' : ''}${est.nudges[v]}`}
+                      {est.nudges[v] !== 0 && <div>nudged {est.nudges[v] > 0 ? '+' : ''}{est.nudges[v]}</div>}
                     </td>
-                    <td>
+                    <td className="sync-nudge">
                       <button type="button" data-testid={`sync-minus-${v}`} aria-label={`${est.labels[v]} one frame earlier`} onClick={() => nudge(v, -1)}>−1</button>
                       <button type="button" data-testid={`sync-plus-${v}`} aria-label={`${est.labels[v]} one frame later`} onClick={() => nudge(v, 1)}>+1</button>
                     </td>

@@ -1,0 +1,96 @@
+/**
+ * Issue 14 in the app: the Videos panel synchronises a processed run (offsets in frames and ms with a confidence per
+ * video), a nudge moves an offset by one frame, processing again steps the videos on the corrected times (the
+ * common span shrinks by the nudge), and the export panel's C3D downloads a binary file whose header holds the 17
+ * joints and every frame of the run.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { POSE2SIM_VIDEOS, videosAvailable } from './fixtures/fake-cameras';
+import { expectNoNaN, peekSession, shot } from './fixtures/journey';
+
+const CALIB = join(POSE2SIM_VIDEOS, '..', 'calibration', 'Calib_qualisys.toml');
+const VIDEOS = [1, 2, 3, 4].map((i) => join(POSE2SIM_VIDEOS, `cam0${i}.mp4`));
+const FPS = 10;
+
+async function processed(page: Page): Promise<number> {
+  await expect(page.getByTestId('camera-panel')).toHaveAttribute('data-phase', 'finished', { timeout: 200_000 });
+  return Number(await page.getByTestId('video-progress').getAttribute('data-count'));
+}
+
+const offsetMs = async (page: Page, v: number) => Number(await page.getByTestId(`sync-offset-${v}`).getAttribute('data-ms'));
+
+test('videos synchronised, nudged, processed again on the corrected times; the run exported as C3D', async ({ page }, info) => {
+  test.skip(!videosAvailable(), 'needs ../shared/data/pose2sim-demo');
+  test.setTimeout(420_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('/');
+  await page.getByTestId('capture-calibration-file').setInputFiles(CALIB);
+  await page.getByTestId('source-videos').check();
+  await page.getByTestId('backend-select').selectOption('wasm');
+  await page.getByLabel('video fps').fill(String(FPS));
+  await page.getByTestId('video-files').setInputFiles(VIDEOS);
+  await page.getByTestId('start-videos').click();
+  const total = await processed(page);
+  expect(total).toBeGreaterThanOrEqual(15); // 1.67 s at 10 fps
+
+  // C3D of the run: binary, 17 points, every frame, the run's rate.
+  await expect(page.getByTestId('take-info')).toContainText(`processed videos: ${total} frames`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-c3d').click()]);
+  expect(dl.suggestedFilename()).toMatch(/\.c3d$/);
+  const bytes = await readFile(await dl.path());
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  expect(bytes[1]).toBe(0x50);
+  expect(dv.getInt16(2, true)).toBe(17);
+  expect(dv.getInt16(8, true) - dv.getInt16(6, true) + 1).toBe(total);
+  expect(dv.getFloat32(20, true)).toBeCloseTo(FPS, 0);
+  expect(bytes.length % 512).toBe(0);
+  await expect(page.getByTestId('export-done')).toContainText('.c3d saved');
+
+  // Synchronise: every video gets an offset in frames and ms and a confidence; the reference is 0.
+  await page.getByTestId('sync-run').click();
+  await expect(page.getByTestId('sync-table')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('sync-table').locator('tbody tr')).toHaveCount(4);
+  const before: number[] = [];
+  for (let v = 0; v < 4; v++) {
+    const cell = page.getByTestId(`sync-offset-${v}`);
+    const frames = Number(await cell.getAttribute('data-frames'));
+    const ms = await offsetMs(page, v);
+    expect(Number.isFinite(frames) && Number.isFinite(ms)).toBe(true);
+    expect(Math.abs(ms - (frames * 1000) / FPS)).toBeLessThanOrEqual(6); // both rounded
+    expect(Math.abs(frames)).toBeLessThan(5); // the shared videos are in sync to within a few frames
+    const conf = Number(await page.getByTestId(`sync-confidence-${v}`).getAttribute('data-confidence'));
+    expect(conf).toBeGreaterThanOrEqual(0);
+    expect(conf).toBeLessThanOrEqual(1);
+    before.push(ms);
+  }
+  await expect(page.getByTestId('sync-table')).toContainText('reference');
+  console.log(`offsets (ms): ${before.join(', ')}; confidences: ${await page.getByTestId('sync-table').locator('[data-confidence]').evaluateAll((els) => els.map((e) => e.getAttribute('data-confidence')).join(', '))}`);
+  await shot(page, info, 'r1-synchronised');
+
+  // Nudges move the shown offset by one frame each way.
+  const ref = (await page.getByTestId('sync-table').locator('tbody tr').allInnerTexts()).findIndex((t) => t.includes('reference'));
+  const v = ref === 1 ? 2 : 1;
+  await page.getByTestId(`sync-plus-${v}`).click();
+  expect(Math.abs((await offsetMs(page, v)) - (before[v] + 1000 / FPS))).toBeLessThanOrEqual(1);
+  await page.getByTestId(`sync-minus-${v}`).click();
+  expect(Math.abs((await offsetMs(page, v)) - before[v])).toBeLessThanOrEqual(1);
+  // Three frames later than every other video: the span all four cover starts ≥ 2 frames later.
+  for (let k = 0; k < 3; k++) await page.getByTestId(`sync-plus-${v}`).click();
+  await expect(page.getByTestId(`sync-confidence-${v}`)).toContainText('nudged +3');
+  await shot(page, info, 'r2-nudged');
+
+  await page.getByTestId('sync-apply').click();
+  await expect(page.getByTestId('camera-panel')).toHaveAttribute('data-phase', 'running', { timeout: 60_000 });
+  const again = await processed(page);
+  const others = before.filter((_, i) => i !== v);
+  const shift = (before[v] + 300 - Math.max(...others)) / 1000;
+  expect(again).toBeLessThanOrEqual(total - Math.floor(shift * FPS) + 1);
+  expect(again).toBeLessThan(total);
+  expect((await peekSession(page)).run.frames).toBe(again);
+  await expectNoNaN(page);
+  await shot(page, info, 'r3-processed-again');
+  expect(errors).toEqual([]);
+});
