@@ -49,6 +49,35 @@ test('videos synchronised, nudged, processed again on the corrected times; the r
   expect(bytes.length % 512).toBe(0);
   await expect(page.getByTestId('export-done')).toContainText('.c3d saved');
 
+  // Refine from the person: per-camera reprojection error before and after; Drop changes nothing, Keep replaces
+  // the cameras of the calibration in use.
+  const calibName = () => page.evaluate(() => (window as unknown as { __parallaxSession: { getSnapshot(): { calibration: { name: string; cameras: { name: string; R: ArrayLike<number> }[] } | null } } }).__parallaxSession.getSnapshot().calibration);
+  const original = await calibName();
+  const refine = async () => {
+    await page.getByTestId('refine-run').click();
+    await expect(page.getByTestId('refine-table')).toBeVisible({ timeout: 180_000 });
+    await expect(page.getByTestId('refine-table').locator('tbody tr')).toHaveCount(4);
+    const rows = await page.getByTestId('refine-table').locator('tbody tr').evaluateAll((els) => els.map((e) => ({
+      before: Number(e.getAttribute('data-median-before')), after: Number(e.getAttribute('data-median-after')) })));
+    for (const r of rows) expect(Number.isFinite(r.before) && Number.isFinite(r.after)).toBe(true);
+    // the adjustment lowers the total error over the same observations
+    expect(rows.reduce((a, r) => a + r.after, 0)).toBeLessThan(rows.reduce((a, r) => a + r.before, 0));
+    return rows;
+  };
+  const rows = await refine();
+  console.log(`refine from the person, median px before → after: ${rows.map((r) => `${r.before.toFixed(1)} → ${r.after.toFixed(1)}`).join(', ')}`);
+  await shot(page, info, 'r0-refined');
+  await page.getByTestId('refine-drop').click();
+  await expect(page.getByTestId('refine-note')).toHaveText('Dropped; the calibration is unchanged.');
+  expect(await calibName()).toEqual(original);
+  await refine();
+  await page.getByTestId('refine-keep').click();
+  await expect(page.getByTestId('refine-note')).toContainText('Kept: 4 cameras refined');
+  const kept = await calibName();
+  expect(kept!.name).toBe(`${original!.name} (refined from the person)`);
+  expect(kept!.cameras.map((c) => c.name)).toEqual(original!.cameras.map((c) => c.name));
+  expect(kept!.cameras.some((c, i) => Array.from(c.R).some((x, k) => Math.abs(x - original!.cameras[i].R[k]) > 1e-6))).toBe(true);
+
   // Synchronise: every video gets an offset in frames and ms and a confidence; the reference is 0.
   await page.getByTestId('sync-run').click();
   await expect(page.getByTestId('sync-table')).toBeVisible({ timeout: 180_000 });
