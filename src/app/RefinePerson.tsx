@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { PersonCalibrationResult } from '../calibration/person';
+import { replaceCameras } from '../calibration/replace-cameras';
 import { session } from './app-session';
 
 const px = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
@@ -48,9 +49,13 @@ export function RefinePerson() {
   const keep = () => {
     const calib = session.getSnapshot().calibration;
     if (!result || !calib) return;
-    const byName = new Map(result.r.cameras.map((c) => [c.name, c]));
     const name = `${result.calibName} (refined from the person)`;
-    session.setCalibration(calib.cameras.map((c) => byName.get(c.name) ?? c), name);
+    try {
+      session.setCalibration(replaceCameras(calib.cameras, result.r.cameras), name);
+    } catch (e) {
+      setResult(null);
+      return setNote({ text: `Not kept; the calibration is unchanged: ${e instanceof Error ? e.message : String(e)}`, error: true });
+    }
     setResult(null);
     setNote({ text: `Kept: ${result.r.cameras.length} cameras refined; the calibration in use is now "${name}". Process again to use it.`, error: false });
   };
