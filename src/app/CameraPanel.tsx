@@ -14,6 +14,8 @@ import { captureSettings, parseTakeFile, restartAtCalibratedSize, session, start
 import { openWizard } from './route';
 import { SessionMessages } from './SessionMessages';
 import { LifterBackendControl } from './FusionControls';
+import { VideoSync } from './VideoSync';
+import { RefinePerson } from './RefinePerson';
 import './capture.css';
 
 /** Attribute values: a number that is not finite is left out (React warns on NaN, and "NaN" means nothing). */
@@ -209,6 +211,8 @@ export function CameraPanel() {
           {src.phase === 'stopped' && ' · cancelled'}
         </div>
       )}
+      {tab === 'videos' && <VideoSync files={files} />}
+      <RefinePerson />
       {src.kind !== 'simulation' && (
         <div className="camera-tiles">
           {src.tiles.map((t, i) => <CameraTile key={`${src.run}-${i}`} index={i} tile={t} threshold={s.scoreThreshold} fusedIndex={state.threeD.fusedIndex[i] ?? -1}

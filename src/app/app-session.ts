@@ -14,6 +14,7 @@ import { TakeSource } from '../cameras/take-source';
 import type { SetTiming } from '../cameras/detect-sets';
 import type { VideoDevice } from '../cameras/webcams';
 import type { VideoInput } from '../cameras/videos';
+import type { VideoTiming } from '../sync/video-times';
 import { DetectionClient } from '../detection/client';
 import { parseTake, type Take } from '../take';
 
@@ -56,10 +57,11 @@ export function startWebcams(devices: readonly VideoDevice[]): Promise<void> {
   return session.use(new WebcamSource(detectionClient(), devices, captureSettings.current));
 }
 
-export function startVideos(files: readonly File[]): Promise<void> {
+/** `timings` (from synchronisation) are in the files' name order, as the views are. */
+export function startVideos(files: readonly File[], timings: readonly VideoTiming[] | null = null): Promise<void> {
   const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   const inputs: VideoInput[] = sorted.map((f) => ({ url: URL.createObjectURL(f), label: f.name }));
-  return session.use(new VideoFileSource(detectionClient(), inputs, captureSettings.current));
+  return session.use(new VideoFileSource(detectionClient(), inputs, captureSettings.current, timings && timings.length === inputs.length ? timings : null));
 }
 
 /** Replays a take (its cameras are its rig); a take that does not parse leaves the current source running. */

@@ -11,6 +11,7 @@ import { grabFrame } from './live';
 import type { FrameSource, SourceSink } from './source';
 import { LockstepVideos, VideoOpenError, type VideoInput } from './videos';
 import { MAX_CAMERAS } from './webcams';
+import type { VideoTiming } from '../sync/video-times';
 
 export class VideoFileSource implements FrameSource {
   readonly kind = 'videos' as const;
@@ -20,8 +21,15 @@ export class VideoFileSource implements FrameSource {
   private det: SetDetection | null = null;
   private run = 0;
 
-  constructor(private readonly client: DetectionClient, inputs: readonly VideoInput[], private readonly settings: CaptureSettings) {
+  /** `timings`: each file's place on the common clock (synchronisation), counted at the step rate; null: none. */
+  constructor(private readonly client: DetectionClient, inputs: readonly VideoInput[], private readonly settings: CaptureSettings,
+    readonly timings: readonly VideoTiming[] | null = null) {
     this.inputs = inputs.slice(0, MAX_CAMERAS);
+  }
+
+  /** The step rate of the run (the files' measured rate or the one asked for); null before they open. */
+  get stepFps(): number | null {
+    return this.lockstep && this.lockstep.frameCount > 0 ? this.lockstep.fps : null;
   }
 
   videoElement(i: number): HTMLVideoElement | null {
@@ -38,7 +46,7 @@ export class VideoFileSource implements FrameSource {
     const labels = this.inputs.map((i) => i.label);
     sink.views(labels.map((name) => ({ name, width: 0, height: 0 })));
     const det = (this.det = new SetDetection(this.client, labels, sink, this.settings.scoreThreshold));
-    const ls = (this.lockstep = new LockstepVideos(this.inputs));
+    const ls = (this.lockstep = new LockstepVideos(this.inputs, this.timings));
     sink.tiles(det.tiles); // the tiles mount the video elements while they load
     try {
       await Promise.all([det.init(this.settings.model, this.settings.backend), ls.open(this.settings.videoFps)]);
@@ -52,6 +60,7 @@ export class VideoFileSource implements FrameSource {
       return sink.failed(e instanceof Error ? e.message : String(e));
     }
     if (run !== this.run) return;
+    if (ls.frameCount < 1) return sink.failed('Not processed: with these offsets the videos have no time in common. Nudge them closer.');
     sink.views(ls.videos.map((v, i) => ({ name: labels[i], width: v.videoWidth, height: v.videoHeight })));
     ls.videos.forEach((v, i) => det.setTile(i, { status: 'ok', settings: `${v.videoWidth}×${v.videoHeight} @ ${ls.fps} fps (file)` }));
     sink.progress(0, ls.frameCount);
@@ -64,10 +73,10 @@ export class VideoFileSource implements FrameSource {
       await ls.seek(f);
       if (run !== this.run) return;
       const grabs = await Promise.all(ls.videos.map((v) => grabFrame(v, this.settings.maxSide).catch(() => null)));
-      const frames = grabs.map((g) => (g ? { ...g, timeMs: (f / ls.fps) * 1000 } : null));
+      const frames = grabs.map((g) => (g ? { ...g, timeMs: ls.time(f) * 1000 } : null));
       let set;
       try {
-        set = await det.detect(f / ls.fps, frames, frames.map((g) => (g ? 0 : NaN)), t0, () => false, () => 0);
+        set = await det.detect(ls.time(f), frames, frames.map((g) => (g ? 0 : NaN)), t0, () => false, () => 0);
       } catch (e) {
         if (run === this.run) sink.failed(`Detection failed at frame ${f}: ${e instanceof Error ? e.message : e}`);
         return;

@@ -1,11 +1,16 @@
 /** One entry point for every export format, so the worker, the CLI and tests produce identical files. */
 import { writeBvh } from './bvh';
 import { writeCsv, writePoseJson, writeTrc } from './csv';
-import { posesYUp, type ExportFrame } from './frame';
+import { writeC3d } from './c3d';
+import { posesYUp, posesZUp, type ExportFrame } from './frame';
 import type { PoseLike } from './types';
 
 export type ExportFormat = 'csv' | 'json' | 'bvh' | 'trc';
+/** The text formats (runExport). */
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'bvh', 'trc'];
+export type BinaryExportFormat = 'c3d';
+/** Every format a user can pick: the text ones, then the binary ones (runExportFile). */
+export const ALL_EXPORT_FORMATS: readonly (ExportFormat | BinaryExportFormat)[] = [...EXPORT_FORMATS, 'c3d'];
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -19,7 +24,10 @@ export interface ExportRequest {
   baseName: string;
 }
 
-export function exportFileName(r: Pick<ExportRequest, 'baseName' | 'method' | 'format'>): string {
+/** A request for any format; the text formats' callers keep using ExportRequest and runExport. */
+export type FileExportRequest = Omit<ExportRequest, 'format'> & { format: ExportFormat | BinaryExportFormat };
+
+export function exportFileName(r: Pick<FileExportRequest, 'baseName' | 'method' | 'format'>): string {
   return `${r.baseName}-${r.method}.${r.format}`;
 }
 
@@ -35,4 +43,10 @@ export function runExport(r: ExportRequest, onProgress?: (done: number, total: n
     case 'bvh':
       return writeBvh(posesYUp(r.poses, r.frame), { fps: r.fps, onProgress });
   }
+}
+
+/** Any format as the bytes or text of its file, with its MIME type. C3D is Z up (its readers' and Vicon's convention). */
+export function runExportFile(r: FileExportRequest, onProgress?: (done: number, total: number) => void): { data: string | Uint8Array; mime: string } {
+  if (r.format === 'c3d') return { data: writeC3d(posesZUp(r.poses, r.frame), { fps: r.fps, onProgress }), mime: 'application/octet-stream' };
+  return { data: runExport({ ...r, format: r.format }, onProgress), mime: 'text/plain' };
 }

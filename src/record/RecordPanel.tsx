@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { parseTake, serializeTake, type Take } from '../take';
-import { EXPORT_FORMATS, exportFileName, type ExportFormat, type ExportRequest } from '../export/export';
+import { ALL_EXPORT_FORMATS, exportFileName, type FileExportRequest } from '../export/export';
 import { exportFrame } from '../export/frame';
 import { byMethodOrder, methodLabel } from '../fusion/registry';
 import type { Session } from '../session/session';
@@ -14,8 +14,8 @@ interface Props {
   pipeline: Pick<Fuser, 'settings' | 'setSettings'>;
 }
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function download(name: string, data: string | Uint8Array, type: string) {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -95,7 +95,7 @@ export function RecordPanel({ session, pipeline }: Props) {
     else session.resume();
   };
 
-  const doExport = (format: ExportFormat) => {
+  const doExport = (format: FileExportRequest['format']) => {
     if (!take) return;
     let poses;
     try {
@@ -103,11 +103,11 @@ export function RecordPanel({ session, pipeline }: Props) {
     } catch (e) {
       return setError(e instanceof Error ? e.message : String(e));
     }
-    const req: ExportRequest = { format, method, fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'parallax-take' };
+    const req: FileExportRequest = { format, method, fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'parallax-take' };
     const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' });
     setProgress(0);
     setExported(null);
-    worker.onmessage = (e: MessageEvent<{ progress?: number; done?: boolean; text?: string; error?: string }>) => {
+    worker.onmessage = (e: MessageEvent<{ progress?: number; done?: boolean; data?: string | Uint8Array; mime?: string; error?: string }>) => {
       if (e.data.progress !== undefined) setProgress(e.data.progress);
       if (e.data.done || e.data.error) {
         worker.terminate();
@@ -115,7 +115,7 @@ export function RecordPanel({ session, pipeline }: Props) {
         if (e.data.error) setError(e.data.error);
         else {
           const name = exportFileName(req);
-          download(name, e.data.text!, 'text/plain');
+          download(name, e.data.data!, e.data.mime!);
           setExported(`${name} saved to your downloads folder (${take.frames.length} frames, ${methodLabel(method)}).`);
         }
       }
@@ -157,7 +157,7 @@ export function RecordPanel({ session, pipeline }: Props) {
             <select aria-label="method to export" data-testid="export-method" value={method} onChange={(e) => setMethod(e.target.value)}>
               {byMethodOrder(methods).map((m) => <option key={m} value={m}>{m}</option>)}
             </select>
-            {EXPORT_FORMATS.map((f) => (
+            {ALL_EXPORT_FORMATS.map((f) => (
               <button key={f} type="button" data-testid={`export-${f}`} disabled={progress !== null} onClick={() => doExport(f)}>{f.toUpperCase()}</button>
             ))}
           </div>

@@ -6,7 +6,7 @@ import { DEFAULT_NOISE } from '../sim/noise';
 import { ringRig } from '../sim/rig';
 import { makeRng } from '../sim/rng';
 import { simulateFrame } from '../sim/simulate';
-import { runExport } from '../export/export';
+import { runExport, runExportFile } from '../export/export';
 import { exportFrame, Y_UP } from '../export/frame';
 import { bvhFramePositions, parseBvh } from '../export/bvh-reader';
 import { buildTake, fusedToTakeFrame, takeMethods, takePoses } from './take-poses';
@@ -61,6 +61,24 @@ describe('recording to a take and reading it back', () => {
     const back = parseTake(json);
     expect(() => takePoses(back, 'robust')).toThrow(TakeError);
     expect(() => takePoses(back, 'robust')).toThrow(/frame 2: frames\[2\]\.poses3d\.robust\.nose/);
+  });
+
+  it('exports C3D as bytes, Y-up poses turned Z up, and text formats unchanged through the same entry', () => {
+    const { take } = record();
+    const poses = takePoses(take, 'robust');
+    const base = { method: 'robust', fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'test' };
+    const c3d = runExportFile({ ...base, format: 'c3d' });
+    expect(c3d.mime).toBe('application/octet-stream');
+    const bytes = c3d.data as Uint8Array;
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect(dv.getInt16(2, true)).toBe(17);
+    expect(dv.getInt16(8, true) - dv.getInt16(6, true) + 1).toBe(poses.length);
+    const start = (dv.getInt16(16, true) - 1) * 512;
+    // frame 0, left hip: the calibration's Y (up) is the file's Z, in mm
+    const lh = start + 11 * 16;
+    expect(dv.getFloat32(lh + 8, true) / 1000).toBeCloseTo(poses[0]!.joints[3 * 11 + 1], 3);
+    expect(runExportFile({ ...base, format: 'trc' }).data).toBe(runExport({ ...base, format: 'trc' }));
   });
 
   it('exports CSV, TRC, JSON and BVH with the right headers, rows and values', () => {
