@@ -37,6 +37,10 @@ export interface DetectionRays {
 }
 
 const dirScratch = new Float64Array(3);
+/** A module-local copy: the hot loops below read it 17 times per pair. */
+const FLIP = Int32Array.from(COCO17_FLIP);
+/** Straight agreement below this cannot come from a mirrored view of the same person (its face joints agree). */
+const FLIP_WORTH_TRYING = 0.1;
 
 export function detectionRays(cam: Camera, centre: Float64Array, kp: ViewKeypoints, view: number, index: number, minScore: number): DetectionRays {
   const dirs = new Float64Array(NUM_JOINTS * 3), scores = new Float64Array(NUM_JOINTS);
@@ -92,9 +96,10 @@ function edge(sumK: number, sumW: number, n: number, o: AffinityOptions): number
 export function pairAffinity(a: DetectionRays, b: DetectionRays, o: AffinityOptions): number {
   let best = -Infinity;
   for (let flip = 0; flip < 2; flip++) {
+    if (flip && best < (FLIP_WORTH_TRYING - o.threshold)) break;
     let sumK = 0, sumW = 0, n = 0;
     for (let j = 0; j < NUM_JOINTS; j++) {
-      const jb = flip ? COCO17_FLIP[j] : j;
+      const jb = flip ? FLIP[j] : j;
       const w = Math.min(a.scores[j], b.scores[jb]);
       if (!(w > 0)) continue;
       const d = rayDistance(a, j, b, jb);
@@ -114,7 +119,7 @@ export function priorAffinity(r: DetectionRays, joints: Float64Array, valid: Uin
   for (let flip = 0; flip < 2; flip++) {
     let sumK = 0, sumW = 0, n = 0;
     for (let j = 0; j < NUM_JOINTS; j++) {
-      const jp = flip ? COCO17_FLIP[j] : j;
+      const jp = flip ? FLIP[j] : j;
       const w = r.scores[j];
       if (!(w > 0) || !valid[jp]) continue;
       const d = pointRayDistance(r, j, joints[3 * jp], joints[3 * jp + 1], joints[3 * jp + 2]);

@@ -48,6 +48,7 @@ export class PeopleAssociator {
   private readonly rig: PreparedRig;
   private readonly centres: Float64Array[];
   private readonly uv = new Float64Array(2);
+  private readonly errs = new Float64Array(NUM_JOINTS);
 
   constructor(
     readonly cameras: readonly Camera[],
@@ -151,16 +152,19 @@ export class PeopleAssociator {
     const scale = personScale(cam, kp, this.options.minScore);
     let best = Infinity;
     for (let flip = 0; flip < 2; flip++) {
-      const errs: number[] = [];
+      let n = 0;
       for (let j = 0; j < NUM_JOINTS; j++) {
         const jp = flip ? COCO17_FLIP[j] : j;
         if (!valid[jp] || !(kp[3 * j + 2] >= this.options.minScore)) continue;
-        if (!projectPoint(cam, joints[3 * jp], joints[3 * jp + 1], joints[3 * jp + 2], this.uv)) errs.push(Infinity);
-        else errs.push(Math.hypot(this.uv[0] - kp[3 * j], this.uv[1] - kp[3 * j + 1]) / scale);
+        this.errs[n++] = projectPoint(cam, joints[3 * jp], joints[3 * jp + 1], joints[3 * jp + 2], this.uv)
+          ? Math.hypot(this.uv[0] - kp[3 * j], this.uv[1] - kp[3 * j + 1]) / scale
+          : Infinity;
       }
-      if (errs.length === 0) continue;
-      errs.sort((a, b) => a - b);
-      best = Math.min(best, errs[errs.length >> 1]);
+      if (n === 0) continue;
+      const sorted = this.errs.subarray(0, n).sort();
+      best = Math.min(best, sorted[n >> 1]);
+      // A straight match within the gate needs no mirrored try.
+      if (best <= this.options.maxMemberError) break;
     }
     return best;
   }
