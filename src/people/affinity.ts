@@ -37,15 +37,19 @@ export interface DetectionRays {
 }
 
 const dirScratch = new Float64Array(3);
+/** The joint count as a local constant: the loops below run 17 times per pair of detections. */
+const J = NUM_JOINTS;
 /** A module-local copy: the hot loops below read it 17 times per pair. */
 const FLIP = Int32Array.from(COCO17_FLIP);
 /** Straight agreement below this cannot come from a mirrored view of the same person (its face joints agree). */
 const FLIP_WORTH_TRYING = 0.1;
 
-export function detectionRays(cam: Camera, centre: Float64Array, kp: ViewKeypoints, view: number, index: number, minScore: number): DetectionRays {
-  const dirs = new Float64Array(NUM_JOINTS * 3), scores = new Float64Array(NUM_JOINTS);
+/** A detection's rays, written into `out` when given (a pooled buffer reused every frame set). */
+export function detectionRays(cam: Camera, centre: Float64Array, kp: ViewKeypoints, view: number, index: number, minScore: number, out?: DetectionRays): DetectionRays {
+  const dirs = out?.dirs ?? new Float64Array(J * 3), scores = out?.scores ?? new Float64Array(J);
+  scores.fill(0);
   let count = 0;
-  for (let j = 0; j < NUM_JOINTS; j++) {
+  for (let j = 0; j < J; j++) {
     const u = kp[3 * j], v = kp[3 * j + 1], s = kp[3 * j + 2];
     if (!(s >= minScore) || !Number.isFinite(u) || !Number.isFinite(v)) continue;
     if (!pixelRay(cam, u, v, dirScratch) || !dirScratch.every(Number.isFinite)) continue;
@@ -53,7 +57,12 @@ export function detectionRays(cam: Camera, centre: Float64Array, kp: ViewKeypoin
     scores[j] = Math.min(s, 1);
     count++;
   }
-  return { view, index, centre, dirs, scores, count };
+  if (!out) return { view, index, centre, dirs, scores, count };
+  out.view = view;
+  out.index = index;
+  out.centre = centre;
+  out.count = count;
+  return out;
 }
 
 export function cameraCentres(cameras: readonly Camera[]): Float64Array[] {
@@ -98,7 +107,7 @@ export function pairAffinity(a: DetectionRays, b: DetectionRays, o: AffinityOpti
   for (let flip = 0; flip < 2; flip++) {
     if (flip && best < (FLIP_WORTH_TRYING - o.threshold)) break;
     let sumK = 0, sumW = 0, n = 0;
-    for (let j = 0; j < NUM_JOINTS; j++) {
+    for (let j = 0; j < J; j++) {
       const jb = flip ? FLIP[j] : j;
       const w = Math.min(a.scores[j], b.scores[jb]);
       if (!(w > 0)) continue;
@@ -118,7 +127,7 @@ export function priorAffinity(r: DetectionRays, joints: Float64Array, valid: Uin
   let best = -Infinity;
   for (let flip = 0; flip < 2; flip++) {
     let sumK = 0, sumW = 0, n = 0;
-    for (let j = 0; j < NUM_JOINTS; j++) {
+    for (let j = 0; j < J; j++) {
       const jp = flip ? FLIP[j] : j;
       const w = r.scores[j];
       if (!(w > 0) || !valid[jp]) continue;

@@ -49,6 +49,8 @@ export class PeopleAssociator {
   private readonly centres: Float64Array[];
   private readonly uv = new Float64Array(2);
   private readonly errs = new Float64Array(NUM_JOINTS);
+  /** Ray buffers reused from one frame set to the next. */
+  private readonly pool: DetectionRays[] = [];
 
   constructor(
     readonly cameras: readonly Camera[],
@@ -68,7 +70,8 @@ export class PeopleAssociator {
       const people = frame[v];
       if (!people) continue;
       people.forEach((kp, i) => {
-        const r = detectionRays(this.cameras[v], this.centres[v], kp, v, i, o.minScore);
+        if (this.pool.length <= rays.length) this.pool.push(detectionRays(this.cameras[v], this.centres[v], kp, v, i, o.minScore));
+        const r = detectionRays(this.cameras[v], this.centres[v], kp, v, i, o.minScore, this.pool[rays.length]);
         if (r.count >= o.minDetectedJoints) rays.push(r);
         else unassigned.push([v, i]);
       });
