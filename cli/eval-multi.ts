@@ -11,6 +11,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runMultiTake, scoreMultiTake, mpjpe, type MultiScore } from '../src/eval/multi';
+import { PeopleAssociator } from '../src/people/associate';
+import { PersonTracker } from '../src/people/tracker';
+import type { MultiTake } from '../src/take/multi';
 import { nodeMethodEnv } from '../src/eval/methods';
 import { PeopleFusion } from '../src/people/fuse';
 import { parseMultiTake } from '../src/take/multi';
@@ -55,6 +58,23 @@ async function aloneRatio(file: string, fusion: PeopleFusion, score: MultiScore)
   return out;
 }
 
+/**
+ * Association + tracking alone over the take, 3 times: the best pass's CPU and wall time per frame set, ms. CPU
+ * time is what the work costs; wall time on a shared machine also counts waiting for a core.
+ */
+function timeAssociation(take: MultiTake): { cpuMs: number; wallMs: number } {
+  let cpuMs = Infinity, wallMs = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const a = new PeopleAssociator(take.cameras), tr = new PersonTracker();
+    const c0 = process.cpuUsage(), t0 = performance.now();
+    for (const f of take.frames) tr.update(f.time, a.associate(f.views, tr.priors(f.time)).people);
+    const c = process.cpuUsage(c0);
+    cpuMs = Math.min(cpuMs, (c.user + c.system) / 1000 / take.frames.length);
+    wallMs = Math.min(wallMs, (performance.now() - t0) / take.frames.length);
+  }
+  return { cpuMs, wallMs };
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { methods: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const files = positionals.filter((f) => !/\.alone-\d+\.json$/.test(f));
@@ -67,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const methods = fusion.methodIds;
   const report: Record<string, unknown>[] = [];
   let failed = 0;
-  const head = `| take | people | cameras | frame sets | recall % | precision % | ID switches / person-min | association ms mean (p95) | ${methods.map((m) => `${m} MPJPE mm (alone, ratio) | ${m} PCP %`).join(' | ')} |`;
+  const head = `| take | people | cameras | frame sets | recall % | precision % | purity % | 3D recall / precision % | ID switches / person-min (count) | association ms: CPU, wall (full-run wall p95) | ${methods.map((m) => `${m} MPJPE mm (alone, ratio) | ${m} PCP %`).join(' | ')} |`;
   const rows: string[] = [];
   for (const file of files) {
     let take;
@@ -81,20 +101,21 @@ async function main(argv: string[]): Promise<number> {
     const run = await runMultiTake(take, fusion);
     const s = scoreMultiTake(take, run, methods);
     const alone = await aloneRatio(file, fusion, s);
+    const timing = timeAssociation(take);
     const people = Math.max(...take.frames.map((f) => f.gt?.length ?? 0));
     const cells = s.methods.map((m) => {
       const a = alone.get(m.method)!;
       const vs = a.frames ? ` (${a.aloneMm.toFixed(1)}, ${(a.multiMm / a.aloneMm).toFixed(3)})` : '';
       return `${m.mpjpeMm.toFixed(1)}${vs} | ${m.pcp.toFixed(1)}`;
     });
-    rows.push(`| ${file.split('/').pop()} | ${people} | ${take.cameras.length} | ${s.frameSets} | ${(100 * s.recall).toFixed(2)} | ${(100 * s.precision).toFixed(2)} | ${(s.idSwitches / s.personMinutes).toFixed(2)} (${s.idSwitches}) | ${s.assocMeanMs.toFixed(2)} (${s.assocP95Ms.toFixed(2)}) | ${cells.join(' | ')} |`);
+    rows.push(`| ${file.split('/').pop()} | ${people} | ${take.cameras.length} | ${s.frameSets} | ${(100 * s.recall).toFixed(2)} | ${(100 * s.precision).toFixed(2)} | ${(100 * s.purity).toFixed(2)} | ${(100 * s.recall3d).toFixed(1)} / ${(100 * s.precision3d).toFixed(1)} | ${(s.idSwitches / s.personMinutes).toFixed(2)} (${s.idSwitches}) | ${timing.cpuMs.toFixed(2)}, ${timing.wallMs.toFixed(2)} (${s.assocP95Ms.toFixed(2)}) | ${cells.join(' | ')} |`);
     console.log(rows[rows.length - 1]);
     report.push({
-      take: file, people, cameras: take.cameras.length, ...s,
+      take: file, people, cameras: take.cameras.length, ...s, timing,
       methods: s.methods.map((m) => ({ method: m.method, mpjpeMm: m.mpjpeMm, pcp: m.pcp, alone: alone.get(m.method) })),
     });
   }
-  console.log(`\n${head}\n|${' --- |'.repeat(8 + 2 * methods.length)}\n${rows.join('\n')}`);
+  console.log(`\n${head}\n|${' --- |'.repeat(10 + 2 * methods.length)}\n${rows.join('\n')}`);
   fusion.dispose();
   if (values.json) {
     writeFileSync(values.json, JSON.stringify({ methods, takes: report }, null, 2));

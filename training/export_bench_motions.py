@@ -3,7 +3,9 @@ COCO-17 world joints for the multi-person benchmark (cli/make-multi-takes.ts), o
 gets its own bone lengths (augment_bones, shared over the clip) and its own clip.
 
 Usage: python training/export_bench_motions.py [OUT=bench-out/multi/motions.json] [--people 6] [--seconds 60]
-       [--seed 2025]
+       [--seed 2025] [--split bench]
+--split val gives the development motions (held-out "val" subjects) on which the association's settings are
+chosen; the benchmark's are never used for that.
 Output: {"source", "fps": 30, "motions": [{"clip", "frames": [[x, y, z] × 17 flattened] per frame]}]}, metres,
 y up, floor at y = 0. Deterministic for a given seed.
 """
@@ -31,10 +33,14 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=6)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--split", default="bench", choices=["bench", "val"])
     a = ap.parse_args()
-    clips = [(name, j) for _, _, name, j, _ in cmu.split_clips("bench")]
+    clips = [(name, j) for _, _, name, j, _ in cmu.split_clips(a.split)]
+    if a.split == "val":  # many short clips: keep the longer ones, from different subjects first
+        clips = sorted(clips, key=lambda c: -len(c[1]))[:40]
+        clips = [clips[i] for i in np.random.default_rng(a.seed).permutation(len(clips))]
     if not clips:
-        sys.exit("no bench-split clips found (is the CMU data under /work/shared/data/cmu-mocap or $PARALLAX_CMU_ROOT?)")
+        sys.exit(f"no {a.split}-split clips found (is the CMU data under /work/shared/data/cmu-mocap or $PARALLAX_CMU_ROOT?)")
     rng = np.random.default_rng(a.seed)
     n = int(a.seconds * FPS)
     motions = []
@@ -50,7 +56,8 @@ def main() -> None:
         print(f"person {k}: {name} from frame {start}, {n} frames")
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
-        json.dump({"source": "CMU subject 86 (bench split, held out), bones augmented per person", "fps": FPS,
+        source = {"bench": "CMU subject 86 (bench split, held out)", "val": "CMU val split (development)"}[a.split]
+        json.dump({"source": f"{source}, bones augmented per person", "fps": FPS,
                    "motions": motions}, f)
     print(f"wrote {a.out}")
 

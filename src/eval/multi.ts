@@ -2,10 +2,16 @@
  * Scoring the multi-person chain (association → tracking → fusion per person) on takes with several people's
  * truth: the engine behind `npm run eval:multi`. Pure; the CLI reads files and prints.
  *
- * Per frame set, the people found are matched to the true people by minimum total MPJPE (Hungarian) of the first
- * method's pose (the association's triangulation where it has none), a pair counting only below `matchGateM`.
- * - recall: matched true people / true people seen by ≥ 2 cameras (by the take's labels; every true person when
- *   the take has none); precision: people found that match a true person / people found.
+ * Per frame set, the people found are matched to the true people two ways:
+ * - by labels (synthetic takes say which true person each detection shows): a person found is the true person
+ *   most of its detections show, when at least two of them do and no other person found claims it first (more
+ *   detections win). This judges the association itself.
+ * - in 3D (any take with truth): minimum total MPJPE (Hungarian) of the first method's pose (the association's
+ *   triangulation where it has none), a pair counting only below `matchGateM`.
+ * The label matching is the main one where labels exist; the scores below use it, the 3D one is reported beside.
+ * - recall: matched true people / true people seen by ≥ 2 cameras (by the labels; every true person when the take
+ *   has none); precision: people found that match a true person / people found.
+ * - purity: of the detections given to matched people, the share that show that person.
  * - PCP (percentage of correct parts) per method over true people seen by ≥ 2 cameras, a missed person scoring 0:
  *   a part is correct when the mean of its two end-joint errors is ≤ half its true length. Parts: the 8 limbs of
  *   COCO17_LIMBS plus the torso (shoulder centre to hip centre).
@@ -23,6 +29,8 @@ import type { MultiTake, PersonTruth } from '../take/multi';
 
 export interface FoundPerson {
   id: number;
+  /** Per camera, the index of this person's detection, or −1. */
+  detections: Int32Array;
   /** The association's linear triangulation. */
   joints: Float64Array;
   valid: Uint8Array;
@@ -57,7 +65,7 @@ export async function runMultiTake(
     const fused = await fusion.fuse(cameras, tracked.map((t) => ({ id: t.id, views: t.person.views })), f.time);
     out.push({
       assocMs,
-      people: tracked.map((t, i) => ({ id: t.id, joints: t.person.joints, valid: t.person.valid, nViews: t.person.nViews, poses: fused[i].poses })),
+      people: tracked.map((t, i) => ({ id: t.id, detections: t.person.detections, joints: t.person.joints, valid: t.person.valid, nViews: t.person.nViews, poses: fused[i].poses })),
     });
   }
   return out;
@@ -114,12 +122,19 @@ export interface MethodScore {
 
 export interface MultiScore {
   frameSets: number;
+  /** True people seen by ≥ 2 cameras, summed over frame sets. */
   eligible: number;
+  /** People found, summed over frame sets. */
   found: number;
   matchedEligible: number;
   matchedFound: number;
   recall: number;
   precision: number;
+  /** The same by 3D matching (MPJPE below the gate). */
+  recall3d: number;
+  precision3d: number;
+  /** Share of matched people's detections that show that person (NaN without labels). */
+  purity: number;
   idSwitches: number;
   personMinutes: number;
   assocMeanMs: number;
@@ -127,9 +142,38 @@ export interface MultiScore {
   methods: MethodScore[];
 }
 
-/** Scores a run against the take's truth; `methods` in report order, the first one used for matching. */
-export function scoreMultiTake(take: MultiTake, run: readonly RunFrame[], methods: readonly string[], matchGateM = 0.3): MultiScore {
+/** Label matching: per person found, the index of the true person it is (−1 none). See the file comment. */
+function matchByLabels(people: readonly FoundPerson[], truths: readonly PersonTruth[], labels: ReadonlyArray<readonly number[] | null>): { match: Int32Array; pure: number; total: number } {
+  const votes = people.map((p) => {
+    const count = new Map<number, number>();
+    p.detections.forEach((d, v) => {
+      if (d < 0) return;
+      const id = labels[v]?.[d] ?? -1;
+      count.set(id, (count.get(id) ?? 0) + 1);
+    });
+    let best = -1, n = 0;
+    for (const [id, c] of count) if (id >= 0 && c > n) [best, n] = [id, c];
+    return { best, n, total: [...count.values()].reduce((a, b) => a + b, 0) };
+  });
+  const match = new Int32Array(people.length).fill(-1);
+  const taken = new Set<number>();
+  let pure = 0, total = 0;
+  for (const i of people.map((_, i) => i).sort((a, b) => votes[b].n - votes[a].n)) {
+    const { best, n } = votes[i];
+    const k = truths.findIndex((t) => t.id === best);
+    if (n < 2 || k < 0 || taken.has(k)) continue;
+    taken.add(k);
+    match[i] = k;
+    pure += n;
+    total += votes[i].total;
+  }
+  return { match, pure, total };
+}
+
+/** Scores a run against the take's truth; `methods` in report order, the first one used for 3D matching. */
+export function scoreMultiTake(take: MultiTake, run: readonly RunFrame[], methods: readonly string[], matchGateM = 0.5): MultiScore {
   let eligible = 0, found = 0, matchedEligible = 0, matchedFound = 0, idSwitches = 0, presentFrames = 0;
+  let matched3dEligible = 0, matched3dFound = 0, pure = 0, pureTotal = 0;
   const lastId = new Map<number, number>();
   const ms = methods.map((m) => ({ method: m, err: 0, n: 0, correct: 0, parts: 0, perPerson: new Map<number, { frames: number[]; errors: number[] }>() }));
   take.frames.forEach((f, fi) => {
@@ -145,16 +189,25 @@ export function scoreMultiTake(take: MultiTake, run: readonly RunFrame[], method
         cost[i * truths.length + k] = Number.isFinite(e) ? e : Infinity;
       });
     });
-    const match = assign(cost, people.length, truths.length, matchGateM);
-    const byTruth = new Int32Array(truths.length).fill(-1);
-    match.forEach((k, i) => k >= 0 && (byTruth[k] = i));
+    const match3d = assign(cost, people.length, truths.length, matchGateM);
+    let match = match3d;
+    if (f.labels) {
+      const byLabel = matchByLabels(people, truths, f.labels);
+      match = byLabel.match;
+      pure += byLabel.pure;
+      pureTotal += byLabel.total;
+    }
     found += people.length;
     matchedFound += match.filter((k) => k >= 0).length;
+    matched3dFound += match3d.filter((k) => k >= 0).length;
+    const byTruth = new Int32Array(truths.length).fill(-1);
+    match.forEach((k, i) => k >= 0 && (byTruth[k] = i));
     truths.forEach((t, k) => {
       const i = byTruth[k];
       if (seen[k]) {
         eligible++;
         if (i >= 0) matchedEligible++;
+        if (match3d.includes(k)) matched3dEligible++;
       }
       if (i >= 0) {
         const prev = lastId.get(t.id);
@@ -186,6 +239,9 @@ export function scoreMultiTake(take: MultiTake, run: readonly RunFrame[], method
     eligible, found, matchedEligible, matchedFound,
     recall: eligible ? matchedEligible / eligible : NaN,
     precision: found ? matchedFound / found : NaN,
+    recall3d: eligible ? matched3dEligible / eligible : NaN,
+    precision3d: found ? matched3dFound / found : NaN,
+    purity: pureTotal ? pure / pureTotal : NaN,
     idSwitches,
     personMinutes: presentFrames / take.fps / 60,
     assocMeanMs: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),

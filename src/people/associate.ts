@@ -30,6 +30,12 @@ export interface AssociationOptions extends AffinityOptions {
   priorWeight: number;
   /** With ≥ 3 views, a member whose median reprojection error exceeds this fraction of its box is dropped. */
   maxMemberError: number;
+  /**
+   * A cluster whose objective (summed edge weights, priors included) is below this is nobody: two unrelated
+   * detections whose rays happen to cross barely agree (such pairs score under 0.03; on the development takes,
+   * bench-out/multi-dev from held-out "val" motions, true two-view people score 0.17 and up).
+   */
+  minPersonScore: number;
 }
 
 export const defaultAssociationOptions: AssociationOptions = {
@@ -41,6 +47,7 @@ export const defaultAssociationOptions: AssociationOptions = {
   minDetectedJoints: 5,
   priorWeight: 1,
   maxMemberError: 0.12,
+  minPersonScore: 0.05,
 };
 
 /** The per-rig state of the association (camera centres, the prepared rig); one per rig, reused every frame set. */
@@ -95,14 +102,17 @@ export class PeopleAssociator {
     const people: AssociatedPerson[] = [];
     for (let c = 0; c < nClusters; c++) {
       const members: number[] = [];
-      let priorId = -1;
+      let priorId = -1, score = 0;
       for (let i = 0; i < n; i++) {
         if (label[i] !== c) continue;
+        for (let k = 0; k < i; k++) if (label[k] === c) score += W[i * n + k];
         if (i < nd) members.push(i);
         else priorId = priors[i - nd].id;
       }
-      let score = 0;
-      for (const a of members) for (const b of members) if (a < b) score += W[a * n + b];
+      if (score < o.minPersonScore) {
+        for (const m of members) unassigned.push([rays[m].view, rays[m].index]);
+        continue;
+      }
       const person = this.buildPerson(frame, rays, members, priorId, score, unassigned);
       if (person) people.push(person);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { placedPose, projectPose, ringRig, seededRandom } from '../testing/synthetic';
 import { PeopleAssociator } from './associate';
 import { assign } from './hungarian';
-import { PersonTracker, torsoCentre } from './tracker';
+import { PersonTracker, bodyCentre } from './tracker';
 
 describe('assignment', () => {
   it('finds the minimum-cost matching of rectangular matrices and leaves gated pairs out', () => {
@@ -40,10 +40,10 @@ function run(frames: number, posesAt: (t: number) => Float64Array[], hidden: (t:
     // Which truth each id is: the nearest true torso centre.
     const row: number[] = poses.map(() => -1);
     for (const tp of tracked) {
-      torsoCentre(tp.person.joints, tp.person.valid, c);
+      bodyCentre(tp.person.joints, tp.person.valid, c);
       let best = -1, bestD = Infinity;
       poses.forEach((p, k) => {
-        torsoCentre(p, new Uint8Array(17).fill(1), tc);
+        bodyCentre(p, new Uint8Array(17).fill(1), tc);
         const d = Math.hypot(c[0] - tc[0], c[1] - tc[1], c[2] - tc[2]);
         if (d < bestD) { bestD = d; best = k; }
       });

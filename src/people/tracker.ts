@@ -1,7 +1,7 @@
 /**
  * Identities in 3D: gives each associated person a stable id over time.
  *
- * A track holds a person's last 3D joints, the centre of its torso and a smoothed velocity. Each frame set:
+ * A track holds a person's last 3D joints, the centre of its body and a smoothed velocity. Each frame set:
  * - `priors(time)` predicts every recently seen track to `time` (constant velocity) for the association, which
  *   can then match detections to people it already knows;
  * - `update(time, people)` keeps the association's match when the person is where the track predicts, then
@@ -50,25 +50,26 @@ export interface TrackedPerson {
   person: AssociatedPerson;
 }
 
+const axis = new Float64Array(NUM_JOINTS);
 const TORSO = [JOINT.left_shoulder, JOINT.right_shoulder, JOINT.left_hip, JOINT.right_hip];
 
-/** Mean of the valid torso joints, else of every valid joint; false when there is none. */
-export function torsoCentre(joints: Float64Array, valid: Uint8Array, out: Float64Array): boolean {
-  for (const set of [TORSO, null]) {
+/**
+ * The body's centre: per axis, the median of the torso joints (of every valid joint when fewer than 3 torso joints
+ * are valid). A median, because a person's linear triangulation can put a joint metres off (one the detector
+ * grabbed from the person in front), and a centre that jumps breaks the identity; the torso, because the set of
+ * joints stays the same from frame to frame (faces and hands come and go). False when no joint is valid.
+ */
+export function bodyCentre(joints: Float64Array, valid: Uint8Array, out: Float64Array): boolean {
+  let torso = 0;
+  for (const j of TORSO) torso += valid[j];
+  for (let a = 0; a < 3; a++) {
     let n = 0;
-    out.fill(0);
-    for (let j = 0; j < NUM_JOINTS; j++) {
-      if (set && !set.includes(j)) continue;
-      if (!valid[j]) continue;
-      for (let a = 0; a < 3; a++) out[a] += joints[3 * j + a];
-      n++;
-    }
-    if (n > 0) {
-      for (let a = 0; a < 3; a++) out[a] /= n;
-      return true;
-    }
+    for (let j = 0; j < NUM_JOINTS; j++) if (valid[j] && (torso < 3 || TORSO.includes(j))) axis[n++] = joints[3 * j + a];
+    if (n === 0) return false;
+    const s = axis.subarray(0, n).sort();
+    out[a] = n % 2 ? s[n >> 1] : 0.5 * (s[(n >> 1) - 1] + s[n >> 1]);
   }
-  return false;
+  return true;
 }
 
 export class PersonTracker {
@@ -116,7 +117,7 @@ export class PersonTracker {
     this.tracks = this.tracks.filter((t) => time - t.lastTime <= this.options.maxLostS);
     const centres = people.map((p) => {
       const c = new Float64Array(3);
-      return torsoCentre(p.joints, p.valid, c) ? c : null;
+      return bodyCentre(p.joints, p.valid, c) ? c : null;
     });
     const trackOf = new Int32Array(people.length).fill(-1);
     const taken = new Uint8Array(this.tracks.length);
@@ -127,7 +128,8 @@ export class PersonTracker {
       const c = centres[i];
       if (k < 0 || taken[k] || !c) return;
       this.predicted(this.tracks[k], time, pred);
-      if (Math.hypot(c[0] - pred[0], c[1] - pred[1], c[2] - pred[2]) <= this.gate(this.tracks[k], time)) {
+      // The association already found this person's detections consistent with the track: a wider gate.
+      if (Math.hypot(c[0] - pred[0], c[1] - pred[1], c[2] - pred[2]) <= 2 * this.gate(this.tracks[k], time)) {
         trackOf[i] = k;
         taken[k] = 1;
       }
@@ -165,6 +167,9 @@ export class PersonTracker {
         if (t.hits > 0 && dt > 1e-6) {
           const g = this.options.velocityGain;
           for (let a = 0; a < 3; a++) t.velocity[a] = (1 - g) * t.velocity[a] + (g * (c[a] - t.centre[a])) / dt;
+          // A centre that jumped (a bad frame) must not fling the prediction: no faster than maxSpeed.
+          const v = Math.hypot(t.velocity[0], t.velocity[1], t.velocity[2]);
+          if (v > this.options.maxSpeed) for (let a = 0; a < 3; a++) t.velocity[a] *= this.options.maxSpeed / v;
         }
         t.centre.set(c);
       }
