@@ -11,8 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runMultiTake, scoreMultiTake, mpjpe, type MultiScore } from '../src/eval/multi';
-import { PeopleAssociator } from '../src/people/associate';
-import { PersonTracker } from '../src/people/tracker';
+import { PeopleStage } from '../src/people/stage';
 import type { MultiTake } from '../src/take/multi';
 import { nodeMethodEnv } from '../src/eval/methods';
 import { PeopleFusion } from '../src/people/fuse';
@@ -65,9 +64,9 @@ async function aloneRatio(file: string, fusion: PeopleFusion, score: MultiScore)
 function timeAssociation(take: MultiTake): { cpuMs: number; wallMs: number } {
   let cpuMs = Infinity, wallMs = Infinity;
   for (let pass = 0; pass < 3; pass++) {
-    const a = new PeopleAssociator(take.cameras), tr = new PersonTracker();
+    const stage = new PeopleStage(take.cameras);
     const c0 = process.cpuUsage(), t0 = performance.now();
-    for (const f of take.frames) tr.update(f.time, a.associate(f.views, tr.priors(f.time)).people);
+    for (const f of take.frames) stage.step(f.time, f.views);
     const c = process.cpuUsage(c0);
     cpuMs = Math.min(cpuMs, (c.user + c.system) / 1000 / take.frames.length);
     wallMs = Math.min(wallMs, (performance.now() - t0) / take.frames.length);

@@ -21,10 +21,11 @@
 import type { Camera } from '../geometry/camera';
 import type { Pose3D } from '../fusion/types';
 import { COCO17_LIMBS, JOINT, NUM_JOINTS } from '../keypoints/coco17';
-import { PeopleAssociator, type AssociationOptions, defaultAssociationOptions } from '../people/associate';
+import { type AssociationOptions, defaultAssociationOptions } from '../people/associate';
 import type { PeopleFusion } from '../people/fuse';
 import { assign } from '../people/hungarian';
-import { PersonTracker, defaultTrackerOptions, type TrackerOptions } from '../people/tracker';
+import { defaultTrackerOptions, type TrackerOptions } from '../people/tracker';
+import { PeopleStage } from '../people/stage';
 import type { MultiTake, PersonTruth } from '../take/multi';
 
 export interface FoundPerson {
@@ -52,16 +53,14 @@ export async function runMultiTake(
   track: TrackerOptions = defaultTrackerOptions,
   cameras: readonly Camera[] = take.cameras,
 ): Promise<RunFrame[]> {
-  const associator = new PeopleAssociator(cameras, assoc);
-  const tracker = new PersonTracker(track);
+  const stage = new PeopleStage(cameras, assoc, track);
   fusion.reset();
   const out: RunFrame[] = [];
   for (const f of take.frames) {
     const t0 = performance.now();
-    const a = associator.associate(f.views, tracker.priors(f.time));
-    const tracked = tracker.update(f.time, a.people);
+    const tracked = stage.step(f.time, f.views).people;
     const assocMs = performance.now() - t0;
-    fusion.retainOnly(tracker.ids);
+    fusion.retainOnly(stage.ids);
     const fused = await fusion.fuse(cameras, tracked.map((t) => ({ id: t.id, views: t.person.views })), f.time);
     out.push({
       assocMs,

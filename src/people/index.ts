@@ -5,3 +5,4 @@ export * from './associate';
 export * from './hungarian';
 export * from './tracker';
 export * from './fuse';
+export * from './stage';
