@@ -2,7 +2,8 @@
  * npm run bench:multi:takes — writes the multi-person benchmark takes (take format version 2) from held-out mocap:
  * 2, 3 and 4 people × rigs of 3, 5 and 8 cameras, each person a held-out CMU subject-86 motion with its own bone
  * lengths (training/export_bench_motions.py, run first by the npm script) carried along a circle; the circles
- * overlap, so paths cross and bodies hide each other in some views; with 3+ people the last one enters and leaves
+ * overlap and every person passes within about 0.55 m (hip to hip) of another once a lap, so paths cross and
+ * bodies hide each other in some views; with 3+ people the last one enters and leaves
  * mid-take. Detections from the detector-noise model (training/noise/movenet_noise.json), occlusion with 30 % of
  * hidden joints grabbed from the occluder, a flickering poster in one view and a mirror reflection in another.
  * Beside each take, one version-1 take per person with that person's detections alone (same noise draws, nobody
@@ -55,8 +56,9 @@ function figuresFor(n: number, rng: ReturnType<typeof makeRng>): SceneFigure[] {
   });
   const w = SPEED / R;
   const paths = centres.map(([x, z]) => (t: number): [number, number] => [x + R * Math.cos(w * t), z + R * Math.sin(w * t)]);
-  const candidates = Array.from({ length: 48 }, (_, i) => (i * 2 * Math.PI) / 48 / w);
-  const offsets = spacedOffsets(paths, candidates, (2 * Math.PI) / w, 0.1);
+  const candidates = Array.from({ length: 180 }, (_, i) => (i * 2 * Math.PI) / 180 / w);
+  // Each new person passes within ~0.55 m (hip to hip) of someone already placed: close crossings, no collisions.
+  const offsets = spacedOffsets(paths, candidates, (2 * Math.PI) / w, 0.05, 0.55);
   return centres.map(([x, z], k) => {
     const enters = n >= 3 && k === n - 1;
     return motionFigure(k, motions[k % motions.length], { x, z, r: R, speed: SPEED, phase: w * offsets[k] }, enters ? 0.2 * seconds : -Infinity, enters ? 0.8 * seconds : Infinity);

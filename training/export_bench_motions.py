@@ -49,8 +49,8 @@ def main() -> None:
         # Several short stretches of the clip, so one person's motion varies over the take.
         start = int(rng.integers(0, max(len(x) - n, 1)))
         seq = np.asarray(x[start: start + n], float)
-        if len(seq) < n:  # loop a short clip
-            seq = np.concatenate([seq] * (n // len(seq) + 1))[:n]
+        if len(seq) < n:  # a short clip plays forward, backward, forward…: no jump where it would loop
+            seq = np.concatenate([seq, seq[::-1]] * (n // (2 * len(seq)) + 1))[:n]
         seq = augment_bones(rng, seq, shared=True).astype(float)
         motions.append({"clip": os.path.basename(name), "frames": np.round(seq.reshape(n, -1), 4).tolist()})
         print(f"person {k}: {name} from frame {start}, {n} frames")

@@ -30,13 +30,15 @@ function hipCentre(p: Float64Array): [number, number] {
 }
 
 /**
- * Time offsets (one per path, the first 0) from `candidates`, each chosen to keep the bodies' hip centres as far
- * apart as possible over [0, span) given the offsets already chosen.
+ * Time offsets (one per path, the first 0) from `candidates`, chosen one path at a time against the paths already
+ * placed: with no `closest`, the offset keeping the hip centres as far apart as possible over [0, span); with
+ * `closest` (metres), the offset whose closest approach is nearest above it, so bodies pass close without
+ * walking through each other.
  */
-export function spacedOffsets(at: ReadonlyArray<(t: number) => [number, number]>, candidates: readonly number[], span: number, step = 0.2): number[] {
+export function spacedOffsets(at: ReadonlyArray<(t: number) => [number, number]>, candidates: readonly number[], span: number, step = 0.2, closest?: number): number[] {
   const offsets: number[] = [];
   for (let k = 0; k < at.length; k++) {
-    let best = 0, bestMin = -Infinity;
+    let best = 0, bestMin = -Infinity, bestAbove = Infinity, above = -1;
     for (const off of k === 0 ? [0] : candidates) {
       let min = Infinity;
       for (let t = 0; t < span; t += step) {
@@ -50,8 +52,12 @@ export function spacedOffsets(at: ReadonlyArray<(t: number) => [number, number]>
         bestMin = min;
         best = off;
       }
+      if (closest !== undefined && min >= closest && min < bestAbove) {
+        bestAbove = min;
+        above = off;
+      }
     }
-    offsets.push(best);
+    offsets.push(above >= 0 ? above : best);
   }
   return offsets;
 }
