@@ -24,14 +24,14 @@ describe('multi-person scoring', () => {
   it('scores a simulated three-person take: everyone found, nobody invented, identities kept', async () => {
     const cams = ringRig(4), figs = proceduralFigures(3), rng = makeRng(3);
     const take: MultiTake = { version: 2, fps: 10, sourceLayout: 'coco17', cameras: cams, meta: {}, extra: {}, frames: [] };
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 30; i++) {
       const f = simulateScene(i / 10, cams, figs, { noise: DEFAULT_NOISE, level: 0.5, occlusion: true, grabProbability: 0.3, posters: [], reflections: [{ view: 1, figure: 0, mirrorU: 600 }] }, rng);
       take.frames.push({ time: f.time, views: f.views, labels: f.labels, gt: f.truth, extra: {} });
     }
-    const fusion = new PeopleFusion([new TriangulationMethod('robust')]);
+    const fusion = new PeopleFusion([new TriangulationMethod('dlt')]);
     const run = await runMultiTake(take, fusion);
-    const s = scoreMultiTake(take, run, ['robust']);
-    expect(s.eligible).toBeGreaterThan(100);
+    const s = scoreMultiTake(take, run, ['dlt']);
+    expect(s.eligible).toBeGreaterThan(80);
     expect(s.recall).toBeGreaterThan(0.97);
     expect(s.precision).toBeGreaterThan(0.97);
     expect(s.idSwitches).toBeLessThanOrEqual(1);
@@ -39,6 +39,6 @@ describe('multi-person scoring', () => {
     expect(s.methods[0].pcp).toBeGreaterThan(90);
     // Swapping two people's identities in one frame set is seen as switches.
     const swapped = run.map((r, i) => (i === 20 ? { ...r, people: r.people.map((p) => ({ ...p, id: p.id === 0 ? 1 : p.id === 1 ? 0 : p.id })) } : r));
-    expect(scoreMultiTake(take, swapped, ['robust']).idSwitches).toBeGreaterThanOrEqual(s.idSwitches + 4);
+    expect(scoreMultiTake(take, swapped, ['dlt']).idSwitches).toBeGreaterThanOrEqual(s.idSwitches + 4);
   });
 });
