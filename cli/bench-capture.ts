@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { chromiumArgs } from '../playwright.config';
 import { installFakeCameras } from '../e2e/fixtures/fake-cameras';
 import { MODEL_IDS } from '../src/detection/models';
-import type { SetTiming } from '../src/app/capture';
+import type { SetTiming } from '../src/cameras/detect-sets';
 import { REPO_ROOT } from './lib/node-tf';
 
 const { values: args } = parseArgs({

@@ -5,14 +5,24 @@
  * and the lifter (with its triangulation fallback; 'lifter-raw' is the network alone). When the lifter's weights
  * cannot be loaded, the default run says so and scores the others.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseTake, TakeError } from '../src/take/take';
 import { evaluateTake, formatTable, type EvalRow } from '../src/eval/evaluate';
-import { parsePositiveIntList } from './lib/args';
+import { parseInteger, parsePositiveIntList, refuseRepeatedPaths } from './lib/args';
+import { LIMITS } from '../src/take/limits';
 import { ALL_METHOD_IDS, createMethods, KNOWN_METHOD_IDS } from '../src/eval/methods';
 
 const usage = `usage: npm run eval -- <take.json> [more takes] [--views 2,3,4] [--methods ${ALL_METHOD_IDS.join(',')}] (known: ${KNOWN_METHOD_IDS.join(', ')}) [--max-subsets 10] [--json out.json]`;
+
+/** The take's text, after checking it is a file small enough for JSON.parse to hold (LIMITS.maxTakeBytes). */
+function readTakeText(file: string): string {
+  const st = statSync(file);
+  if (!st.isFile()) throw new Error('not a file');
+  if (st.size > LIMITS.maxTakeBytes)
+    throw new Error(`${(st.size / 2 ** 20).toFixed(0)} MiB is more than the ${LIMITS.maxTakeBytes / 2 ** 20} MiB a take may have (docs/formats.md); split it into shorter takes`);
+  return readFileSync(file, 'utf8');
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -31,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const viewCounts = values.views ? parsePositiveIntList(values.views, '--views') : undefined;
-  const maxSubsets = parsePositiveIntList(values['max-subsets']!, '--max-subsets')[0];
+  const maxSubsets = parseInteger(values['max-subsets'], '--max-subsets', { min: 1, max: 1_000_000 });
+  refuseRepeatedPaths(positionals, 'take');
   // Methods named with --methods must load; the default list goes on without an optional one that cannot.
   const methods = await createMethods(values.methods ? values.methods.split(',').map((s) => s.trim()) : undefined, {
     onUnavailable: values.methods ? undefined : (id, why) => console.log(`note: ${id} is not evaluated (${why})`),
@@ -41,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   for (const file of positionals) {
     let take;
     try {
-      take = parseTake(readFileSync(file, 'utf8'));
+      take = parseTake(readTakeText(file));
     } catch (e) {
       failed++;
       console.error(`${file}: ${e instanceof TakeError ? e.message : `cannot read: ${(e as Error).message}`}`);
@@ -59,7 +70,9 @@ async function main(argv: string[]): Promise<number> {
     report.push({ take: file, frames: take.frames.length, cameras: take.cameras.map((c) => c.name), rows });
   }
   for (const m of methods) m.dispose?.();
-  if (values.json) {
+  // A report holds only what was read: when every take failed there is nothing to report, and no file is written.
+  if (values.json && report.length === 0) console.error(`no take could be read: ${values.json} not written`);
+  else if (values.json) {
     writeFileSync(values.json, JSON.stringify({ methods: methods.map((m) => m.id), takes: report }, null, 2));
     console.log(`\nwrote ${values.json}`);
   }

@@ -73,9 +73,9 @@ describe('npm run import:openpose', () => {
     const out = join(dir, 'take.json');
     let r = run(['--calib', bad, '--fps', '30', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', out]);
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/bad\.json: \[1\]\.R: not a rotation/);
+    expect(r.out).toMatch(/bad\.json: \[1\]\.R: camera "cam_a": not a rotation/);
     r = run(['--calib', `${FIX}/calibration.json`, '--fps', 'x', `${FIX}/cam_a_json`, '-o', out]);
-    expect(r.out).toMatch(/--fps: expected a number > 0/);
+    expect(r.out).toMatch(/--fps: expected a decimal number in \[0\.01, 1000\], got "x"/);
     r = run(['--calib', `${FIX}/calibration.json`, '--fps', '30', `${FIX}/cam_a_json`, join(dir, 'nope'), '-o', out]);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/nope: cannot read the folder/);

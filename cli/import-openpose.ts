@@ -13,6 +13,12 @@ import { parseCalibrationJSON, parseCalibrationToml, parseQca } from '../src/cal
 import { camerasFromJSON } from '../src/io/calibration-json';
 import { OPENPOSE_LAYOUT_IDS, openPoseToTake, type OpenPoseLayoutId, type OpenPoseView } from '../src/io/openpose';
 import { serializeTake } from '../src/take/take';
+import { LIMITS } from '../src/take/limits';
+import { stripBom } from '../src/util/text';
+import { parseNumber, refuseRepeatedPaths } from './lib/args';
+
+/** An OpenPose frame file holds a few people's keypoints: a few kB. Anything this large is not one. */
+const MAX_OPENPOSE_FILE_BYTES = 16 * 1024 * 1024;
 
 const usage =
   'usage: npm run import:openpose -- --calib <calibration.toml|.qca|cameras.json|take.json> --fps 30 [--layout body25|body25b|coco18] <folder per camera ...> -o take.json';
@@ -24,25 +30,22 @@ const usage =
 function loadCalibration(path: string): Camera[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    if (statSync(path).isDirectory()) throw new Error('it is a folder');
+    text = stripBom(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new Error(`--calib: cannot read ${path}: ${(e as Error).message}`);
   }
+  // Every reader runs the one camera check and names the file; camerasFromJSON does so through the take schema.
+  if (/\.toml$/i.test(path)) return parseCalibrationToml(text, path);
+  if (/\.qca(\.txt)?$/i.test(path)) return parseQca(text, path);
+  let value: unknown;
   try {
-    if (/\.toml$/i.test(path)) return parseCalibrationToml(text);
-    if (/\.qca(\.txt)?$/i.test(path)) return parseQca(text);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`not JSON: ${(e as Error).message}`);
-    }
-    if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'parallax-calibration') return parseCalibrationJSON(text).cameras;
-    return camerasFromJSON(value, path);
+    value = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    throw new Error(msg.startsWith(path) ? msg : `${path}: ${msg}`);
+    throw new Error(`${path}: not JSON: ${(e as Error).message}`);
   }
+  if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'parallax-calibration') return parseCalibrationJSON(text, path).cameras;
+  return camerasFromJSON(value, path);
 }
 
 function readFolder(dir: string): OpenPoseView {
@@ -58,7 +61,16 @@ function readFolder(dir: string): OpenPoseView {
     .filter((n) => n.endsWith('_keypoints.json'))
     .sort()
     .map((fileName) => {
-      const text = readFileSync(join(dir, fileName), 'utf8');
+      const path = join(dir, fileName);
+      let text: string;
+      try {
+        const st = statSync(path);
+        if (!st.isFile()) throw new Error('not a file');
+        if (st.size > MAX_OPENPOSE_FILE_BYTES) throw new Error(`${st.size} bytes, more than the ${MAX_OPENPOSE_FILE_BYTES} an OpenPose frame file may have`);
+        text = stripBom(readFileSync(path, 'utf8'));
+      } catch (e) {
+        throw new Error(`${name}/${fileName}: cannot read: ${(e as Error).message}`);
+      }
       try {
         return { fileName, json: JSON.parse(text) as unknown };
       } catch (e) {
@@ -88,13 +100,14 @@ function main(argv: string[]): number {
   if (!values.fps) throw new Error('--fps is required');
   if (!values.out) throw new Error('-o <take.json> is required');
   if (positionals.length === 0) throw new Error('give one OpenPose output folder per camera');
-  const fps = Number(values.fps);
-  if (!(Number.isFinite(fps) && fps > 0)) throw new Error(`--fps: expected a number > 0, got "${values.fps}"`);
+  const fps = parseNumber(values.fps, '--fps', { min: LIMITS.minFps, max: LIMITS.maxFps });
   const layout = values.layout as OpenPoseLayoutId | undefined;
   if (layout !== undefined && !OPENPOSE_LAYOUT_IDS.includes(layout)) throw new Error(`--layout: expected one of ${OPENPOSE_LAYOUT_IDS.join(', ')}, got "${layout}"`);
   const cameras = loadCalibration(values.calib);
+  refuseRepeatedPaths(positionals, 'OpenPose folder');
   const views = positionals.map(readFolder);
   const { take, report } = openPoseToTake(views, cameras, { fps, layout });
+  // serializeTake runs the camera check again: nothing is written that eval would refuse.
   writeFileSync(values.out, serializeTake(take));
   console.log(`${report.layout}: ${report.frames} frames (indices ${report.firstIndex}–${report.lastIndex}), cameras matched to folders by ${report.cameraMatch}`);
   for (const v of report.perView) {

@@ -21,13 +21,16 @@ import { DEFAULT_RING, ringRig } from '../src/sim/rig';
 import { makeRng } from '../src/sim/rng';
 import { simulateFrame } from '../src/sim/simulate';
 import { meanJointDistance } from '../src/viewer/compare';
+import { LIMITS } from '../src/take/limits';
+import { parseNumber } from './lib/args';
 
-function arg(name: string, dflt: number): number {
+function arg(name: string, dflt: number, range: { min: number; max: number }): number {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  return i >= 0 ? parseNumber(process.argv[i + 1], `--${name}`, range) : dflt;
 }
 
-const level = arg('level', 1), fps = arg('fps', 10), seed = arg('seed', 1), rollDeg = arg('roll', 0);
+const level = arg('level', 1, { min: 0, max: 100 }), fps = arg('fps', 10, { min: LIMITS.minFps, max: LIMITS.maxFps });
+const seed = arg('seed', 1, { min: 0, max: 2 ** 31 }), rollDeg = arg('roll', 0, { min: -180, max: 180 });
 const noisePath = 'training/noise/movenet_noise.json';
 const noise = existsSync(noisePath) ? parseNoiseParams(JSON.parse(readFileSync(noisePath, 'utf8'))) : DEFAULT_NOISE;
 

@@ -41,9 +41,9 @@ export async function pauseWithPoses(page: Page, ids: string[]): Promise<void> {
     await page.getByTestId('sim-toggle').click(); // pause
     await page.waitForTimeout(150);
     const ok = await page.evaluate((ids) => {
-      const v = (window as unknown as { __parallaxView: { current(): { poses: Record<string, unknown> } | null } }).__parallaxView;
+      const v = (window as unknown as { __parallaxView: { current(): { people: Array<{ poses: Record<string, unknown> }> } | null } }).__parallaxView;
       const f = v.current();
-      return !!f && ids.every((id) => !!f.poses[id]);
+      return !!f && ids.every((id) => !!f.people[0]?.poses[id]);
     }, ids);
     if (ok) {
       await page.waitForTimeout(300);

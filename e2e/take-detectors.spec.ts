@@ -79,7 +79,7 @@ test('a z-up take with no face keypoints and every score 1.0 replays through bot
   await page.getByTestId('take-file').setInputFiles(file);
   await expect(page.getByTestId('take-info')).toContainText('4 cameras');
   await page.getByTestId('replay-toggle').click();
-  await expect(page.getByTestId('simulation-panel')).toContainText('(paused)');
+  await expect(page.getByTestId('simulation-panel')).toContainText('(off: the source is take');
   await expect.poll(async () => Number(await page.getByTestId('timeline').inputValue()), { timeout: 20_000 }).toBeGreaterThan(20);
   for (const m of ['lifter', 'robust', 'dlt']) {
     await expect(page.getByTestId(`mpjpe-${m}-current`)).toHaveText(/^\d+(\.\d+)?$/);

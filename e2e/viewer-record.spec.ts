@@ -24,9 +24,10 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   const robust = takePoses(take, 'robust');
   expect(robust.filter(Boolean).length).toBeGreaterThan(take.frames.length * 0.8);
 
-  // Replay: the simulation pauses, the timeline advances.
+  // Replay: the take becomes the one source (the simulation stops feeding), the timeline advances.
   await page.getByTestId('replay-toggle').click();
-  await expect(page.getByTestId('simulation-panel')).toContainText('(paused)');
+  await expect(page.getByTestId('simulation-panel')).toContainText('(off: the source is take');
+  await expect(page.getByTestId('status-source')).toContainText('source: take');
   await expect.poll(async () => Number(await page.getByTestId('timeline').inputValue()), { timeout: 20_000 }).toBeGreaterThan(3);
   await page.getByTestId('replay-toggle').click();
   await page.getByTestId('timeline').fill('2');
@@ -38,8 +39,10 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
     return readFile(await dl.path(), 'utf8');
   };
   const csv = (await read('csv')).trimEnd().split('\n');
-  expect(csv[0].startsWith('frame,time,nose_x,nose_y,nose_z,left_eye_x')).toBe(true);
-  expect(csv).toHaveLength(take.frames.length + 1);
+  // The simulation's rig is y up with its floor at y = 0: the CSV and JSON declare it, in the calibration's frame.
+  expect(csv[0]).toBe("# frame: calibration; units: m; up: 0 1 0 (+y, from the calibration's floor)");
+  expect(csv[1].startsWith('frame,time,nose_x,nose_y,nose_z,left_eye_x')).toBe(true);
+  expect(csv).toHaveLength(take.frames.length + 2);
   const trc = (await read('trc')).trimEnd().split('\n');
   expect(trc[0].startsWith('PathFileType\t4')).toBe(true);
   expect(trc.length - 6).toBe(take.frames.length);
@@ -47,10 +50,12 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   expect(bvh.motion).toHaveLength(take.frames.length);
   const json = JSON.parse(await read('json'));
   expect(json.frames).toHaveLength(take.frames.length);
+  expect(json).toMatchObject({ units: 'm', frame: 'calibration', up: [0, 1, 0], upFrom: 'floor' });
 
-  // The simulation can be resumed.
+  // The simulation can be run again.
   await page.getByTestId('sim-toggle').click();
-  await expect(page.getByTestId('simulation-panel')).not.toContainText('(paused)');
+  await expect(page.getByTestId('simulation-panel')).not.toContainText('(off');
+  await expect(page.getByTestId('status-source')).toHaveText('source: simulation');
   expect(errors).toEqual([]);
 });
 

@@ -14,13 +14,16 @@ export interface VideoDetections {
   inferMs: number[][];
 }
 
-export async function detectVideos(paths: string[], model: ModelId, maxSide: number, log = (_: string) => {}): Promise<VideoDetections> {
+export async function detectVideos(
+  paths: string[], model: ModelId, maxSide: number, log = (_: string) => {}, onFrame?: (view: number, frame: number) => void, maxFrames = Infinity,
+): Promise<VideoDetections> {
   await initNodeWasm();
   const infos = paths.map(probeVideo);
   const out: VideoDetections = { fps: infos[0].fps, sizes: infos.map((i) => [i.width, i.height]), frames: [], inferMs: [] };
   for (let v = 0; v < paths.length; v++) {
     const det = await createViewDetector(model, diskResolver);
     for await (const f of readFrames(paths[v], maxSide)) {
+      if (f.index >= maxFrames) break;
       const scale = infos[v].width / f.width;
       const t = tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
       const t0 = performance.now();
@@ -29,6 +32,7 @@ export async function detectVideos(paths: string[], model: ModelId, maxSide: num
       t.dispose();
       (out.frames[f.index] ??= new Array(paths.length).fill(null))[v] = kp;
       (out.inferMs[f.index] ??= new Array(paths.length).fill(NaN))[v] = dt;
+      onFrame?.(v, f.index);
     }
     det.dispose();
     log(`${paths[v]}: ${out.frames.length} frames`);

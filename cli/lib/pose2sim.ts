@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { makeCamera, type Camera } from '../../src/geometry/camera';
+import { assertCameras } from '../../src/geometry/camera-check';
 import { rodriguesToMatrix } from '../../src/geometry/rotation';
 
 const camSchema = z.object({
@@ -56,5 +57,5 @@ export function loadPose2SimToml(path: string, distScale = 64): Camera[] {
       }),
     );
   }
-  return cams;
+  return assertCameras(cams, path);
 }

@@ -1,36 +1,40 @@
 /**
- * One camera tile: the source's video with its latest 2D skeleton drawn over it, and the tile's numbers. When the
- * rig is calibrated (bus.cameras holds one camera per tile, of the tile's frame size), both 3D results are
- * reprojected into the tile in their method's colour with each method's mean reprojection error in pixels.
+ * One view's tile: the source's video with its latest 2D skeleton drawn over it, and the tile's numbers. When the
+ * view is fused in 3D (the session binds it to a calibrated camera), every method's result is reprojected into it
+ * in the method's colour with the method's mean reprojection error in pixels; a view shown in 2D only says so.
  */
 import { useEffect, useRef, useState } from 'react';
 import { COCO17_BONES, NUM_JOINTS } from '../keypoints';
-import type { Camera } from '../geometry/camera';
 import { drawFusedOverlay } from '../viewer/overlay';
 import { METHOD_COLORS } from '../viewer/styles';
-import { bus } from './bus';
-import { simulation } from './SimulationSource';
-import type { CaptureController, TileState } from './capture';
-
-/** Camera `index` of the rig on the bus if that rig describes these sources, else null. */
-export function calibratedCamera(cams: readonly Camera[] | null, index: number, nViews: number, w: number, h: number): Camera | null {
-  if (!cams || cams.length !== nViews || simulation.ownsRig(cams)) return null;
-  const cam = cams[index];
-  // Keypoints are in the frame's pixels: the calibration must be of that size (a few pixels of padding allowed,
-  // as in Pose2Sim's 1088-wide calibration of 1080-wide videos).
-  const near = (a: number, b: number) => Math.abs(a - b) <= 0.02 * b;
-  return cam && w > 0 && h > 0 && near(cam.width, w) && near(cam.height, h) ? cam : null;
-}
+import { methodLabel } from '../fusion/registry';
+import type { TileState } from '../cameras/source';
+import { session } from './app-session';
 
 type Errors = Record<string, number>;
 
-export function CameraTile({ index, count, tile, controller, threshold }: { index: number; count: number; tile: TileState; controller: CaptureController; threshold: number }) {
+/** The element the active source shows for view i (webcams and files have one; takes and the simulation not). */
+function videoOf(i: number): HTMLVideoElement | null {
+  const src = session.activeSource as { videoElement?: (i: number) => HTMLVideoElement | null } | null;
+  return src?.videoElement?.(i) ?? null;
+}
+
+/** Frame size of view i: what the source reported, else the video's own. */
+function frameSize(i: number): [number, number] {
+  const v = session.getSnapshot().source.views[i];
+  if (v && v.width > 0 && v.height > 0) return [v.width, v.height];
+  const el = videoOf(i);
+  return el ? [el.videoWidth, el.videoHeight] : [0, 0];
+}
+
+/** `captured`: the view comes from a camera or a file (detected here), so capture numbers mean something. */
+export function CameraTile({ index, tile, threshold, fusedIndex, captured }: { index: number; tile: TileState; threshold: number; fusedIndex: number; captured: boolean }) {
   const holder = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [errors, setErrors] = useState<Errors | null>(null);
 
-  // The controller owns the <video>; the tile only mounts it (it survives re-renders and React never recreates it).
-  const video = controller.videoElement(index);
+  // The source owns the <video>; the tile only mounts it (it survives re-renders and React never recreates it).
+  const video = videoOf(index);
   useEffect(() => {
     const h = holder.current;
     if (!h || !video) return;
@@ -45,18 +49,20 @@ export function CameraTile({ index, count, tile, controller, threshold }: { inde
       const c = canvas.current;
       const ctx = c?.getContext('2d');
       if (!c || !ctx) return;
-      const kp = controller.latestKeypoints(index);
-      const [w, h] = controller.frameSize(index);
+      const kp = session.detections.latest()?.views[index] ?? null;
+      const [w, h] = frameSize(index);
       if (w && h && (c.width !== w || c.height !== h)) {
         c.width = w;
         c.height = h;
       }
       ctx.clearRect(0, 0, c.width, c.height);
       if (!kp) return setErrors(null);
-      const cam = calibratedCamera(bus.cameras.latest(), index, count, w, h);
-      const fused = bus.fused.latest();
-      // Only the 3D result of this very frame set (the fusion publishes it a moment after the detection).
-      const withFused = cam && fused && fused.frame.views[index] === kp ? fused : null;
+      const t = session.getSnapshot().threeD;
+      const fi = t.fusedIndex[index] ?? -1;
+      const cam = fi >= 0 && t.rig ? t.rig[fi] : null;
+      const fused = session.fused.latest();
+      // Only the 3D result of this very frame set (fusion publishes it a moment after the detection).
+      const withFused = cam && fused && fused.frame.views[fi] === kp ? fused : null;
       // With the 3D overlay, drawFusedOverlay draws the confident joints (white); here only the dimmed ones.
       drawKeypoints(ctx, kp, threshold, Math.max(2, c.width / 200), withFused !== null);
       if (!cam || !withFused) return setErrors(null);
@@ -65,45 +71,42 @@ export function CameraTile({ index, count, tile, controller, threshold }: { inde
       const f = Math.max(1, c.width / 240);
       ctx.save();
       ctx.scale(f, f);
-      const e = drawFusedOverlay(ctx, cam, index, withFused, c.width / w / f, METHOD_COLORS);
+      const e = drawFusedOverlay(ctx, cam, fi, withFused, c.width / w / f, METHOD_COLORS);
       ctx.restore();
       setErrors((old) => (sameErrors(old, e) ? old : e));
     };
     draw();
-    const offKp = controller.onKeypoints((i) => {
-      if (i === index) draw();
-    });
-    const offFused = bus.fused.subscribe((f) => {
-      if (f.frame.views[index] === controller.latestKeypoints(index)) draw();
-    });
-    const offCams = bus.cameras.subscribe(draw);
+    const offDet = session.detections.subscribe(draw);
+    const offFused = session.fused.subscribe(draw);
     return () => {
-      offKp();
+      offDet();
       offFused();
-      offCams();
     };
-  }, [controller, index, count, threshold]);
+  }, [index, threshold]);
 
   const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  const shownErrors = errors ? Object.entries(errors).filter(([, e]) => Number.isFinite(e)) : [];
   return (
     <figure className={`camera-tile tile-${tile.status}`} data-testid={`camera-tile-${index}`} data-status={tile.status}
-      data-detected={tile.detected} data-processed={tile.processed}>
+      data-detected={tile.detected} data-processed={tile.processed} data-fused={fusedIndex >= 0 ? 'yes' : 'no'}>
       <div className={video ? 'tile-media' : 'tile-media no-video'} ref={holder}>
         <canvas ref={canvas} className="tile-overlay" data-testid={`camera-overlay-${index}`} />
         {tile.status === 'lost' && <div className="tile-badge" data-testid={`camera-lost-${index}`}>LOST</div>}
+        {tile.status === 'error' && <div className="tile-badge" data-testid={`camera-failed-${index}`}>{tile.message?.includes('decode') ? 'CANNOT DECODE' : 'ERROR'}</div>}
       </div>
       <figcaption>
         <strong>{tile.label}</strong> <span data-testid={`camera-settings-${index}`}>{tile.settings}</span>
-        <div className="tile-stats">
+        {fusedIndex < 0 && tile.status !== 'error' && <span className="tile-2d" data-testid={`camera-2d-only-${index}`}> · 2D only</span>}
+        {captured && <div className="tile-stats">
           <span data-testid={`camera-detfps-${index}`} data-value={tile.detFps}>det {fmt(tile.detFps)} fps</span>
           {tile.camFps > 0 && <span>cam {fmt(tile.camFps, 0)} fps</span>}
           <span title="frames the camera skipped plus frames without a partner in time">drop {tile.dropped}</span>
           <span title="frame time minus the frame set's time">skew {fmt(tile.skewMs)} ms</span>
-        </div>
-        {errors && (
+        </div>}
+        {shownErrors.length > 0 && (
           <div className="tile-stats" data-testid={`camera-reproj-${index}`} title="mean distance between the detection and each 3D result reprojected into this view">
-            {Object.entries(errors).map(([id, e]) => (
-              <span key={id} data-method={id} data-value={Number.isFinite(e) ? e : undefined} style={{ color: METHOD_COLORS[id] }}>
+            {shownErrors.map(([id, e]) => (
+              <span key={id} data-method={id} data-value={e} style={{ color: METHOD_COLORS[id] }} title={methodLabel(id)}>
                 {id} {fmt(e)} px
               </span>
             ))}

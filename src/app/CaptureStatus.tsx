@@ -1,14 +1,14 @@
-/** The detection part of the status bar: backend and model in use, frame sets per second. */
+/** The detection part of the status bar: backend and model in use (only while a detecting source has one). */
 import { useSyncExternalStore } from 'react';
-import { capture } from './capture';
+import { session } from './app-session';
 
 export function CaptureStatus() {
-  const snap = useSyncExternalStore(capture.subscribe, capture.getSnapshot);
-  if (!snap.backend) return null;
+  const s = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  const d = s.source.detector;
+  if (!d.backend || (s.source.kind !== 'webcams' && s.source.kind !== 'videos')) return null;
   return (
-    <span data-testid="detection-status" data-backend={snap.backend} title={snap.backendNotes.join('; ')}>
-      {snap.settings.model} on <strong data-testid="detection-backend">{snap.backend}</strong>
-      {snap.sets > 0 && <> · {snap.setsPerSec.toFixed(1)} sets/s</>}
+    <span data-testid="detection-status" data-backend={d.backend} title={d.backendNotes.join('; ')}>
+      {d.model} on <strong data-testid="detection-backend">{d.backend}</strong>
     </span>
   );
 }

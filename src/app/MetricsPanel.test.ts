@@ -6,15 +6,17 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Pose3D } from '../fusion/types';
-import type { FusedFrameSet } from './bus';
+import type { FusedFrameSet } from '../fusion/flow';
 import { MetricsPanel } from './MetricsPanel';
-import { metrics } from './MetricsStore';
+import { session } from './app-session';
+
+const metrics = session.metrics;
 
 function fused(lifterInfo: Pose3D['info'] | null): FusedFrameSet {
   const pose = (info?: Pose3D['info']): Pose3D => ({ joints: new Float64Array(51), valid: new Uint8Array(17).fill(1), info });
   return {
     frame: { time: 0, views: [null, null], status: ['ok', 'ok'], timings: {} },
-    poses: { robust: pose(), lifter: lifterInfo ? pose(lifterInfo) : null },
+    people: [{ person: 0, poses: { robust: pose(), lifter: lifterInfo ? pose(lifterInfo) : null } }],
     timings: {},
   };
 }

@@ -1,33 +1,30 @@
 import { useEffect, useState } from 'react';
-import { METHOD_COLORS, METHOD_LABELS } from '../viewer/styles';
-import { bus } from './bus';
-import { metrics, type MetricsSnapshot } from './MetricsStore';
+import { byMethodOrder, methodColour, methodLabel } from '../fusion/registry';
+import type { MetricsSnapshot } from '../session/metrics';
+import { session } from './app-session';
 import { activeView } from './ViewerPanel';
-import { pipeline } from './pipeline';
 
 const mm = (m: number) => (Number.isFinite(m) ? (m * 1000).toFixed(1) : '—');
 const ms = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(1) : '—');
 
-/** The live numbers: camera rates, stage latencies, skew, method disagreement, MPJPE against the truth. */
+/**
+ * The run's numbers: camera rates, stage latencies, skew, the compared methods' distance, MPJPE against the truth
+ * (only where the source has truth). Every number belongs to the current run: a new source starts from none.
+ */
 export function MetricsPanel() {
+  const metrics = session.metrics;
   const [snap, setSnap] = useState<MetricsSnapshot>(() => metrics.snapshot());
   useEffect(() => {
     metrics.extra = (): Record<string, number> => (activeView ? { render: activeView.stats.renderMs } : {});
-    metrics.start();
-    const unsubLifter = pipeline.lifterState.subscribe((s) => {
-      metrics.compare = s.state === 'ready' ? ['lifter', 'robust'] : ['dlt', 'robust'];
-    });
     const timer = setInterval(() => setSnap(metrics.snapshot()), 400);
-    return () => {
-      clearInterval(timer);
-      unsubLifter();
-    };
-  }, []);
-  const names = bus.cameras.latest()?.map((c) => c.name) ?? [];
-  const methods = Object.keys(snap.mpjpe).sort((a, b) => ['lifter', 'robust', 'dlt'].indexOf(a) - ['lifter', 'robust', 'dlt'].indexOf(b));
+    return () => clearInterval(timer);
+  }, [metrics]);
+  const names = session.getSnapshot().threeD.rig?.map((c) => c.name) ?? [];
+  const methods = byMethodOrder(Object.keys(snap.mpjpe));
   return (
-    <details className="side-section" open data-testid="metrics-panel">
+    <details className="side-section" open data-testid="metrics-panel" data-frames={snap.frames}>
       <summary>Numbers</summary>
+      {snap.frames === 0 && <div className="hint" data-testid="metrics-empty">No 3D result in this run yet.</div>}
       {snap.hasTruth && (
         <table className="metrics" data-testid="mpjpe-table">
           <thead>
@@ -36,7 +33,7 @@ export function MetricsPanel() {
           <tbody>
             {methods.map((id) => (
               <tr key={id} data-testid={`mpjpe-${id}`}>
-                <td><span className="swatch" style={{ background: METHOD_COLORS[id] }} /> {METHOD_LABELS[id] ?? id}</td>
+                <td><span className="swatch" style={{ background: methodColour(id) }} /> {methodLabel(id)}</td>
                 <td data-testid={`mpjpe-${id}-current`}>{mm(snap.mpjpe[id].current)}</td>
                 <td data-testid={`mpjpe-${id}-mean`}>{mm(snap.mpjpe[id].mean)}</td>
               </tr>
@@ -51,23 +48,29 @@ export function MetricsPanel() {
           {snap.lifterFallback.of} frame sets
         </div>
       )}
-      <div className="metric-line" data-testid="between">
-        {snap.between.a} ↔ {snap.between.b}: <b>{mm(snap.between.current)}</b> mm (mean {mm(snap.between.mean)})
-      </div>
-      <table className="metrics">
-        <thead><tr><th>stage</th><th>ms</th></tr></thead>
-        <tbody>
-          {Object.entries(snap.latency).map(([k, v]) => (
-            <tr key={k}><td>{k}</td><td>{ms(v)}</td></tr>
+      {snap.frames > 0 && (
+        <div className="metric-line" data-testid="between">
+          {snap.between.a} ↔ {snap.between.b}: <b>{mm(snap.between.current)}</b> mm (mean {mm(snap.between.mean)})
+        </div>
+      )}
+      {snap.frames > 0 && (
+        <table className="metrics">
+          <thead><tr><th>stage</th><th>ms</th></tr></thead>
+          <tbody>
+            {Object.entries(snap.latency).map(([k, v]) => (
+              <tr key={k}><td>{k}</td><td>{ms(v)}</td></tr>
+            ))}
+            <tr><td>skew</td><td>{ms(snap.skewMs)}</td></tr>
+          </tbody>
+        </table>
+      )}
+      {snap.frames > 0 && (
+        <div className="metric-line" data-testid="camera-fps">
+          {snap.cameraFps.map((f, i) => (
+            <span key={i} className="chip">{names[i] ?? `view ${i + 1}`}: {f.toFixed(1)} fps</span>
           ))}
-          <tr><td>skew</td><td>{ms(snap.skewMs)}</td></tr>
-        </tbody>
-      </table>
-      <div className="metric-line" data-testid="camera-fps">
-        {snap.cameraFps.map((f, i) => (
-          <span key={i} className="chip">{names[i] ?? `cam${i + 1}`}: {f.toFixed(1)} fps</span>
-        ))}
-      </div>
+        </div>
+      )}
       <button type="button" onClick={() => metrics.reset()}>reset means</button>
     </details>
   );

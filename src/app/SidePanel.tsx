@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { MetricsPanel } from './MetricsPanel';
 import { SimulationPanel } from './SimulationPanel';
 import { RecordPanel } from '../record/RecordPanel';
+import { fusion, session } from './app-session';
 import './panels.css';
 
 /** The right-hand column beside the 3D view (never over it): simulation controls, numbers, recording. */
@@ -16,7 +17,7 @@ export function SidePanel() {
         <>
           <SimulationPanel />
           <MetricsPanel />
-          <RecordPanel />
+          <RecordPanel session={session} pipeline={fusion} />
         </>
       )}
     </aside>

@@ -1,36 +1,27 @@
-import { useEffect, useRef, useState } from 'react';
-import type { Camera } from '../geometry/camera';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { drawFusedOverlay } from '../viewer/overlay';
 import { METHOD_COLORS } from '../viewer/styles';
-import { bus } from './bus';
-import { simulation } from './SimulationSource';
+import { DEFAULT_METHOD_IDS } from '../fusion/registry';
+import { session } from './app-session';
 
 const TILE_W = 240;
-const METHODS = ['lifter', 'robust', 'dlt'];
 
 /**
- * The virtual cameras' tiles in simulation mode: each view's simulated detection (white) with every method's
- * 3D result reprojected into it in the method's colour, and each method's mean reprojection error in pixels.
- * Drawn in its own timer from the latest bus values; React only decides whether the tiles exist.
+ * The virtual cameras' tiles while the simulation is the source: each view's simulated detection (white) with
+ * every method's 3D result reprojected into it in the method's colour, and each method's mean reprojection error
+ * in pixels. Drawn in its own timer from the session's latest result; React only decides whether the tiles exist.
  */
 export function SimTiles() {
-  const [running, setRunning] = useState<boolean>(simulation.running.latest() ?? false);
-  const [cams, setCams] = useState<readonly Camera[]>(bus.cameras.latest() ?? []);
+  const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const canvases = useRef<(HTMLCanvasElement | null)[]>([]);
+  const isSim = state.source.kind === 'simulation';
+  const cams = isSim ? state.threeD.rig : null;
   useEffect(() => {
-    const a = simulation.running.subscribe(setRunning);
-    const b = bus.cameras.subscribe(setCams);
-    return () => {
-      a();
-      b();
-    };
-  }, []);
-  useEffect(() => {
-    if (!running) return;
+    if (!cams) return;
     let last: unknown = null;
     const timer = setInterval(() => {
-      const f = bus.fused.latest();
-      if (!f || f === last) return;
+      const f = session.fused.latest();
+      if (!f || f === last || f.frame.views.length !== cams.length) return;
       last = f;
       cams.forEach((cam, i) => {
         const c = canvases.current[i];
@@ -40,8 +31,8 @@ export function SimTiles() {
         ctx.fillStyle = '#0d0f13';
         ctx.fillRect(0, 0, c.width, c.height);
         const view = f.frame.views[i];
-        const errors = view ? drawFusedOverlay(ctx, cam, i, f, k, METHOD_COLORS, METHODS) : {};
-        const lines = Object.entries(errors).map(([id, e]) => [id, `${id} ${e.toFixed(1)} px`] as [string, string]);
+        const errors = view ? drawFusedOverlay(ctx, cam, i, f, k, METHOD_COLORS, DEFAULT_METHOD_IDS) : {};
+        const lines = Object.entries(errors).filter(([, e]) => Number.isFinite(e)).map(([id, e]) => [id, `${id} ${e.toFixed(1)} px`] as [string, string]);
         ctx.font = '11px system-ui, sans-serif';
         ctx.fillStyle = '#e6e8ee';
         ctx.fillText(`${cam.name}${view ? '' : ` — ${f.frame.status[i]}`}`, 4, 12);
@@ -52,8 +43,8 @@ export function SimTiles() {
       });
     }, 100);
     return () => clearInterval(timer);
-  }, [running, cams]);
-  if (!running) return null;
+  }, [cams]);
+  if (!cams) return null;
   return (
     <section className="sim-tiles" data-testid="sim-tiles" aria-label="Virtual cameras">
       <h2>Virtual cameras</h2>

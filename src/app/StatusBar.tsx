@@ -1,74 +1,41 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { CaptureStatus } from './CaptureStatus';
-import { bus } from './bus';
-import { pipeline, type LifterState } from './pipeline';
-import { simulation } from './SimulationSource';
+import { session } from './app-session';
+import { FusionStatusItems } from './FusionControls';
+import { byMethodOrder, methodColour, methodLabel } from '../fusion/registry';
+import { camerasLine, fusionLine, sourceLine } from '../session/status';
 
-interface Summary {
-  source: string;
-  cameras: number;
-  lost: number;
-  fusedPerSec: number;
-}
-
-/** Samples the bus a few times a second: which source is feeding, how many cameras, how fast fusion runs. */
-function useSummary(): Summary {
-  const [summary, setSummary] = useState<Summary>({ source: 'starting', cameras: 0, lost: 0, fusedPerSec: 0 });
+/** Frame sets/s and each method's poses/s, sampled a few times a second over the session's window. */
+function useRates() {
+  const [r, set] = useState(() => session.rates());
   useEffect(() => {
-    let count = 0;
-    let simRunning = simulation.running.latest() ?? false;
-    const offSim = simulation.running.subscribe((r) => (simRunning = r));
-    const offFused = bus.fused.subscribe(() => count++);
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      const frame = bus.fused.latest()?.frame;
-      setSummary({
-        source: simRunning ? 'simulation' : frame ? 'live' : 'idle',
-        cameras: bus.cameras.latest()?.length ?? 0,
-        lost: frame ? frame.status.filter((s) => s === 'lost').length : 0,
-        fusedPerSec: (1000 * count) / Math.max(now - last, 1),
-      });
-      count = 0;
-      last = now;
-    }, 500);
-    return () => {
-      clearInterval(timer);
-      offSim();
-      offFused();
-    };
+    const timer = setInterval(() => set(session.rates()), 500);
+    return () => clearInterval(timer);
   }, []);
-  return summary;
+  return r;
 }
 
-function useLifterState(): LifterState | null {
-  const [state, setState] = useState<LifterState | null>(pipeline.lifterState.latest());
-  useEffect(() => pipeline.lifterState.subscribe(setState), []);
-  return state;
-}
-
-function lifterText(s: LifterState | null): string {
-  if (!s) return 'lifter: —';
-  if (s.state === 'loading') return 'lifter: loading…';
-  if (s.state === 'ready') return 'lifter: ready';
-  return 'lifter: unavailable';
-}
-
-/** One line of state at the bottom: source, cameras, fusion rate, lifter, detection backend. */
+/** One line of state at the bottom: source, cameras running, 3D or 2D only, rates per method, where fusion runs, the lifter's backend and latency, detection backend. */
 export function StatusBar() {
-  const s = useSummary();
-  const lifter = useLifterState();
+  const s = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  const rates = useRates();
+  const fusing = s.threeD.available && s.source.phase === 'running';
   return (
     <footer className="status-bar" data-testid="status-bar" role="status">
-      <span data-testid="status-source">source: {s.source}</span>
+      <span data-testid="status-source" data-kind={s.source.kind ?? ''} data-phase={s.source.phase}>source: {sourceLine(s)}</span>
       <span data-testid="status-cameras">
-        {s.cameras} camera{s.cameras === 1 ? '' : 's'}
-        {s.lost > 0 && <strong className="status-lost"> · {s.lost} lost</strong>}
+        {camerasLine(s)}
       </span>
-      <span data-testid="status-fused-rate">{s.fusedPerSec.toFixed(1)} poses/s</span>
-      <span data-testid="status-lifter" title={lifter?.state === 'unavailable' ? lifter.reason : undefined}>
-        {lifterText(lifter)}
-      </span>
+      <span data-testid="status-3d" data-available={s.threeD.available ? 'yes' : 'no'} title={s.threeD.reason ?? undefined}>{fusionLine(s)}</span>
+      {s.source.phase === 'running' && (
+        <span data-testid="status-sets-rate" data-value={rates.setsPerSec}>{rates.setsPerSec.toFixed(1)} sets/s</span>
+      )}
+      {fusing && byMethodOrder(Object.keys(rates.posesPerSec)).map((id) => (
+        <span key={id} data-testid={`status-poses-${id}`} data-value={rates.posesPerSec[id]} title={`${methodLabel(id)}: poses per second`} style={{ color: methodColour(id) }}>
+          {id} {rates.posesPerSec[id].toFixed(1)} poses/s
+        </span>
+      ))}
+      <FusionStatusItems />
       <CaptureStatus />
     </footer>
   );

@@ -1,28 +1,46 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ParallaxView, DEFAULT_VIEW, type ViewSettings } from '../viewer/scene';
 import { METHOD_COLORS, METHOD_LABELS, DISAGREE_COLOR } from '../viewer/styles';
-import { bus } from './bus';
-import { pipeline, type LifterState } from './pipeline';
+import { DEFAULT_METHOD_IDS } from '../fusion/registry';
+import { lifterState, session, type LifterState } from './app-session';
+import { openWizard } from './route';
 import './panels.css';
+
+/**
+ * The cameras the view stands upright and draws: the whole calibration while some of its cameras are fused (the
+ * world is the calibration's, and the missing cameras show where they belong), the source's own rig otherwise,
+ * the calibration while no source runs, none in 2D only. The same array while nothing changes (the view re-frames on a new one).
+ */
+function viewRig() {
+  const s = session.getSnapshot();
+  // No source yet: the calibration in use, so the user sees the rig they are about to capture with.
+  if (!s.source.kind && s.calibration) return s.calibration.cameras;
+  if (!s.threeD.available) return null;
+  return s.threeD.from === 'calibration' && s.calibration ? s.calibration.cameras : s.threeD.rig;
+}
 
 /** The running view, for the numbers panel (render time) and tests. */
 export let activeView: ParallaxView | null = null;
 
 function useLifterState(): LifterState {
-  const [s, set] = useState<LifterState>(pipeline.lifterState.latest() ?? { state: 'loading' });
-  useEffect(() => pipeline.lifterState.subscribe(set), []);
+  const [s, set] = useState<LifterState>(lifterState.latest() ?? { state: 'loading' });
+  useEffect(() => lifterState.subscribe(set), []);
   return s;
 }
 
-/** The 3D view: both fused skeletons, the truth, the cameras' frustums, the floor; settings in a bar above it. */
+/**
+ * The 3D view: the fused skeletons, the truth (only where the source has one), the frustums of the cameras fused
+ * on, the floor; settings in a bar above it. With nothing in 3D it says why, with the way out.
+ */
 export function ViewerPanel() {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<ParallaxView | null>(null);
   const lifter = useLifterState();
+  const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [settings, setSettings] = useState<ViewSettings>(DEFAULT_VIEW);
 
   useEffect(() => {
-    const v = new ParallaxView(host.current!, { fused: () => bus.fused.latest(), cameras: () => bus.cameras.latest() });
+    const v = new ParallaxView(host.current!, { fused: () => session.fused.latest(), cameras: viewRig });
     view.current = v;
     activeView = v;
     (window as unknown as { __parallaxView?: ParallaxView }).__parallaxView = v;
@@ -51,7 +69,7 @@ export function ViewerPanel() {
     <section className="viewer-panel" data-testid="viewer-panel" aria-label="3D view">
       <div className="viewer-bar">
         <div className="legend" data-testid="legend" aria-label="Legend">
-          {(['lifter', 'robust', 'dlt'] as const).map((id) => (
+          {DEFAULT_METHOD_IDS.map((id) => (
             <label key={id} className="legend-item" data-testid={`legend-${id}`} title={id === 'lifter' && lifter.state === 'unavailable' ? lifter.reason : undefined}>
               <input type="checkbox" checked={!!settings.visible[id]} disabled={id === 'lifter' && lifter.state !== 'ready'} onChange={() => toggleMethod(id)} />
               <span className="swatch" style={{ background: METHOD_COLORS[id] }} />
@@ -60,11 +78,11 @@ export function ViewerPanel() {
               {id === 'lifter' && lifter.state === 'loading' && <em> loading…</em>}
             </label>
           ))}
-          <label className="legend-item" data-testid="legend-gt">
+          {state.stats.hasTruth && <label className="legend-item" data-testid="legend-gt">
             <input type="checkbox" checked={settings.showTruth} onChange={(e) => set('showTruth', e.target.checked)} />
             <span className="swatch thin" style={{ background: METHOD_COLORS.gt }} />
             {METHOD_LABELS.gt}
-          </label>
+          </label>}
           <span className="legend-item" title="Joints where the compared methods disagree by more than the threshold; hover one for the distance">
             <span className="swatch round" style={{ background: DISAGREE_COLOR }} />
             &gt;
@@ -82,6 +100,14 @@ export function ViewerPanel() {
         </div>
       </div>
       <div className="viewer-host" ref={host} />
+      {state.source.kind && state.source.phase !== 'error' && !state.threeD.available && state.threeD.reason && (
+        <div className="viewer-notice" data-testid="viewer-2d-only" role="status">
+          <strong>2D only.</strong> {state.threeD.reason}
+          {state.threeD.action === 'calibrate' && (
+            <div><button type="button" data-testid="viewer-calibrate" onClick={openWizard}>Calibrate the cameras…</button></div>
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -34,7 +34,7 @@ export function parseBoardSpec(text: string): BoardSpec | null {
   if (!m) return null;
   const cols = Number(m[1]), rows = Number(m[2]);
   const squareMm = m[3] === undefined ? 25 : Number(m[3]);
-  if (cols < 2 || rows < 2 || cols > 40 || rows > 40 || !(squareMm > 0)) return null;
+  if (cols < 2 || rows < 2 || cols > 40 || rows > 40 || !(squareMm > 0) || squareMm > 1000) return null;
   return { cols, rows, squareMm };
 }
 

@@ -41,7 +41,7 @@ describe('calibration files', () => {
     expect(() => parseCalibrationJSON(JSON.stringify(bad))).toThrow(/cameras\.1\.K\.0/);
     const notRot = JSON.parse(JSON.stringify(good));
     notRot.cameras[2].R[0][0] = 5;
-    expect(() => parseCalibrationJSON(JSON.stringify(notRot))).toThrow(/cameras\.2\.R/);
+    expect(() => parseCalibrationJSON(JSON.stringify(notRot))).toThrow(/camera "cam3" \(cameras\[2\]\): R: not a rotation/);
     expect(() => parseCalibrationJSON('{oops')).toThrow(/not JSON/);
     expect(() => parseCalibrationToml('[cam_1]\nsize = [1, 2]\n')).toThrow(/\[cam_1\].*matrix/);
     expect(() => parseCalibrationText('x.toml', 'a = = 1')).toThrow(/TOML/);

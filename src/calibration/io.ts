@@ -1,11 +1,13 @@
 /**
  * Calibration files: the app's own JSON (versioned, zod-validated), Pose2Sim/anipose TOML, and the Qualisys .qca
  * XML that Pose2Sim's demo ships. Every reader is a pure function on text that either returns cameras or throws an
- * Error naming the field that is wrong; callers keep the calibration in use until a read succeeds.
+ * Error naming the file, the camera and the field that is wrong (the one camera check, geometry/camera-check.ts); callers keep the calibration in use until a read succeeds.
  */
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { z } from 'zod';
 import { cameraToJSON, makeCamera, type Camera } from '../geometry/camera';
+import { assertCameras } from '../geometry/camera-check';
+import { stripBom } from '../util/text';
 import { matrixToRodrigues, rodriguesToMatrix } from '../geometry/rotation';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -38,34 +40,23 @@ function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
-function checkRotation(name: string, R: Float64Array): void {
-  let err = 0;
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) {
-      const d = R[i * 3] * R[j * 3] + R[i * 3 + 1] * R[j * 3 + 1] + R[i * 3 + 2] * R[j * 3 + 2];
-      err = Math.max(err, Math.abs(d - (i === j ? 1 : 0)));
-    }
-  if (err > 1e-3) throw new Error(`${name}.R: not a rotation matrix`);
-}
-
+/** The app's calibration JSON of cameras that pass the camera check (a writer never writes a camera no reader takes). */
 export function calibrationToJSON(cameras: readonly Camera[], extra: Partial<Pick<CalibrationFile, 'board' | 'quality'>> = {}): CalibrationFile {
+  assertCameras(cameras, 'calibration to write');
   return { format: 'parallax-calibration', version: 1, created: new Date().toISOString(), ...extra, cameras: cameras.map((c) => cameraToJSON(c)) };
 }
 
-export function parseCalibrationJSON(text: string): { cameras: Camera[]; file: CalibrationFile } {
+/** The app's calibration JSON; `source` (a file name) starts every error. */
+export function parseCalibrationJSON(text: string, source = 'calibration'): { cameras: Camera[]; file: CalibrationFile } {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(stripBom(text));
   } catch (e) {
-    throw new Error(`not JSON: ${(e as Error).message}`);
+    throw new Error(`${source}: not JSON: ${(e as Error).message}`);
   }
   const r = calibrationFileSchema.safeParse(raw);
-  if (!r.success) throw new Error(`calibration file: ${describe(r.error)}`);
-  const cameras = r.data.cameras.map((c, i) => {
-    const cam = makeCamera(c);
-    checkRotation(`cameras.${i}`, cam.R);
-    return cam;
-  });
+  if (!r.success) throw new Error(`${source}: ${describe(r.error)}`);
+  const cameras = assertCameras(r.data.cameras.map((c) => makeCamera(c)), source);
   return { cameras, file: r.data };
 }
 
@@ -80,33 +71,34 @@ const tomlCameraSchema = z.object({
 });
 
 /** Pose2Sim / anipose TOML: one table per camera (size = [width, height], Rodrigues rotation, metres). */
-export function parseCalibrationToml(text: string): Camera[] {
+export function parseCalibrationToml(text: string, source = 'calibration'): Camera[] {
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    doc = parseToml(stripBom(text)) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`not TOML: ${(e as Error).message}`);
+    throw new Error(`${source}: not TOML: ${(e as Error).message}`);
   }
   const cameras: Camera[] = [];
   for (const [key, value] of Object.entries(doc)) {
     if (key === 'metadata') continue;
     const r = tomlCameraSchema.safeParse(value);
-    if (!r.success) throw new Error(`[${key}] ${describe(r.error)}`);
+    if (!r.success) throw new Error(`${source}: [${key}] ${describe(r.error)}`);
     const c = r.data;
-    if (c.fisheye) throw new Error(`[${key}] fisheye: fisheye cameras are not supported`);
+    if (c.fisheye) throw new Error(`${source}: [${key}] fisheye: fisheye cameras are not supported`);
     const [rx, ry, rz] = c.rotation;
     cameras.push(
       makeCamera({
-        name: c.name ?? key, width: Math.round(c.size[0]), height: Math.round(c.size[1]), K: c.matrix,
+        name: c.name ?? key, width: c.size[0], height: c.size[1], K: c.matrix,
         dist: c.distortions, R: rodriguesToMatrix(rx, ry, rz), t: c.translation,
       }),
     );
   }
-  if (cameras.length === 0) throw new Error('TOML has no camera tables');
-  return cameras;
+  if (cameras.length === 0) throw new Error(`${source}: TOML has no camera tables`);
+  return assertCameras(cameras, source);
 }
 
 export function calibrationToToml(cameras: readonly Camera[]): string {
+  assertCameras(cameras, 'calibration to write');
   const doc: Record<string, unknown> = {};
   for (const c of cameras) {
     const j = cameraToJSON(c);
@@ -129,7 +121,7 @@ export function calibrationToToml(cameras: readonly Camera[]): string {
  * the camera's axes and position (millimetres) in the world; distortion values are used as they are (not divided
  * by 64: PROVENANCE.md notes Pose2Sim's own conversion divided them too, which is probably wrong).
  */
-export function parseQca(text: string): Camera[] {
+export function parseQca(text: string, source = 'calibration'): Camera[] {
   const cams: Camera[] = [];
   const camRe = /<camera\b([^>]*)>([\s\S]*?)<\/camera>/g;
   const attrs = (s: string) => {
@@ -137,17 +129,18 @@ export function parseQca(text: string): Camera[] {
     for (const m of s.matchAll(/(\w[\w-]*)="([^"]*)"/g)) out[m[1]] = m[2];
     return out;
   };
+  text = stripBom(text);
   for (const m of text.matchAll(camRe)) {
     const head = attrs(m[1]);
     const tr = /<transform\b([^>]*)\/>/.exec(m[2]);
     const intr = /<intrinsic\b([^>]*)\/>/.exec(m[2]);
     const fov = /<fov_video\b([^>]*)\/>/.exec(m[2]);
     const name = head.serial ?? `camera${cams.length + 1}`;
-    if (!tr || !intr || !fov) throw new Error(`qca camera ${name}: missing transform, intrinsic or fov_video`);
+    if (!tr || !intr || !fov) throw new Error(`${source}: qca camera ${name}: missing transform, intrinsic or fov_video`);
     const T = attrs(tr[1]), I = attrs(intr[1]), F = attrs(fov[1]);
     const num = (o: Record<string, string>, k: string) => {
       const v = Number(o[k]);
-      if (!Number.isFinite(v)) throw new Error(`qca camera ${name}: ${k} is not a number`);
+      if (!(k in o) || o[k].trim() === '' || !Number.isFinite(v)) throw new Error(`${source}: qca camera ${name}: ${k} is not a number`);
       return v;
     };
     const Q = ['r11', 'r12', 'r13', 'r21', 'r22', 'r23', 'r31', 'r32', 'r33'].map((k) => num(T, k));
@@ -166,14 +159,19 @@ export function parseQca(text: string): Camera[] {
       }),
     );
   }
-  if (cams.length === 0) throw new Error('qca: no <camera> elements');
-  return cams;
+  if (cams.length === 0) throw new Error(`${source}: qca: no <camera> elements`);
+  // A truncated file would otherwise lose its last cameras without a word.
+  const opened = (text.match(/<camera\b/g) ?? []).length;
+  if (opened !== cams.length) throw new Error(`${source}: qca: ${opened} <camera> elements, only ${cams.length} complete: the file is truncated`);
+  if (!/<\/cameras>/.test(text)) throw new Error(`${source}: qca: no closing </cameras>: the file is truncated`);
+  return assertCameras(cams, source);
 }
 
 /** Reads any supported calibration text, choosing the format from the file name or the content. */
 export function parseCalibrationText(name: string, text: string): Camera[] {
   const lower = name.toLowerCase();
-  if (lower.endsWith('.json') || text.trimStart().startsWith('{')) return parseCalibrationJSON(text).cameras;
-  if (lower.endsWith('.qca') || lower.endsWith('.qca.txt') || text.trimStart().startsWith('<')) return parseQca(text);
-  return parseCalibrationToml(text);
+  text = stripBom(text);
+  if (lower.endsWith('.json') || text.trimStart().startsWith('{')) return parseCalibrationJSON(text, name).cameras;
+  if (lower.endsWith('.qca') || lower.endsWith('.qca.txt') || text.trimStart().startsWith('<')) return parseQca(text, name);
+  return parseCalibrationToml(text, name);
 }

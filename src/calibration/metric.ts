@@ -4,7 +4,7 @@
  * Independent of the bundle adjustment's board model, so it catches scale and pose errors.
  */
 import { cameraCenter, pixelRay, type Camera } from '../geometry/camera';
-import { solveLinear } from '../geometry/linalg';
+import { closestPointToRays } from '../geometry/rays';
 import type { BoardSpec } from './board';
 import type { BoardObservation } from './bundle';
 
@@ -17,18 +17,16 @@ export interface MetricCheck {
   snapshots: number;
 }
 
+/** Where the corner's rays from every camera meet (plain least squares: no reweighting), or null if parallel. */
 function intersectRays(centres: Float64Array[], dirs: Float64Array[]): Float64Array | null {
-  const A = new Float64Array(9), b = new Float64Array(3);
-  centres.forEach((C, k) => {
-    const d = dirs[k];
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) {
-        const m = (i === j ? 1 : 0) - d[i] * d[j];
-        A[i * 3 + j] += m;
-        b[i] += m * C[j];
-      }
+  const n = centres.length;
+  const C = new Float64Array(3 * n), d = new Float64Array(3 * n);
+  centres.forEach((c, k) => {
+    C.set(c.subarray(0, 3), 3 * k);
+    d.set(dirs[k].subarray(0, 3), 3 * k);
   });
-  return solveLinear(A, b, 3);
+  const r = closestPointToRays(d, C, new Float64Array(n).fill(1), n, 0, 1, 1e-9);
+  return r.ok ? r.X : null;
 }
 
 export function metricCheck(board: BoardSpec, cameras: readonly Camera[], observations: readonly BoardObservation[]): MetricCheck {

@@ -2,6 +2,8 @@
  * Webcam access: listing, opening with constraints, and turning every getUserMedia failure into a message a
  * user can act on. Nothing here runs until the user asks for cameras (no permission prompt on load).
  */
+import { nameCameras } from './camera-names';
+
 export interface CaptureConstraints {
   width: number;
   height: number;
@@ -88,9 +90,7 @@ export async function requestAndListCameras(): Promise<VideoDevice[]> {
 
 export async function listCameras(): Promise<VideoDevice[]> {
   const all = await navigator.mediaDevices.enumerateDevices();
-  return all
-    .filter((d) => d.kind === 'videoinput')
-    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
+  return nameCameras(all.filter((d) => d.kind === 'videoinput').map((d) => ({ deviceId: d.deviceId, label: d.label })));
 }
 
 export async function openCamera(dev: VideoDevice, c: CaptureConstraints): Promise<OpenedCamera> {

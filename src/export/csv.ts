@@ -1,12 +1,16 @@
 /**
- * Plain-text exports of a pose sequence: CSV (one row per frame: frame, time, then joint_x/y/z columns in
- * metres, empty cells where a joint has no estimate), JSON, and TRC (OpenSim's marker format, millimetres).
+ * Plain-text exports of a pose sequence: CSV (a line declaring the frame, then one row per frame: frame, time, then
+ * joint_x/y/z columns in metres, empty cells where a joint has no estimate) and JSON, both in the calibration's
+ * frame with its up declared; TRC (OpenSim's marker format) turned Y up, in millimetres, as OpenSim expects.
  */
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
+import { posesYUp, upLabel, type ExportFrame } from './frame';
 import type { PoseLike } from './types';
 
 export interface SequenceInfo {
   fps: number;
+  /** The calibration's up (export/frame.ts). */
+  frame: ExportFrame;
   /** Time of each frame in seconds. */
   times: ArrayLike<number>;
   onProgress?: (done: number, total: number) => void;
@@ -18,8 +22,14 @@ export function csvHeader(): string {
   return ['frame', 'time', ...COCO17_NAMES.flatMap((n) => [`${n}_x`, `${n}_y`, `${n}_z`])].join(',');
 }
 
+/** The CSV's first line: "# frame: calibration; units: m; up: 0 0 1 (+z, from the calibration's floor)". */
+export function csvFrameLine(frame: ExportFrame): string {
+  const from = frame.from === 'floor' ? "the calibration's floor" : frame.from === 'rig' ? 'the camera rig' : 'no calibration: the app default';
+  return `# frame: calibration; units: m; up: ${frame.up.map((v) => +v.toFixed(6)).join(' ')} (${upLabel(frame.up)}, from ${from})`;
+}
+
 export function writeCsv(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo): string {
-  const out = [csvHeader()];
+  const out = [csvFrameLine(info.frame), csvHeader()];
   poses.forEach((p, f) => {
     const cells: string[] = [String(f), num(info.times[f], 6)];
     for (let j = 0; j < NUM_JOINTS; j++) {
@@ -31,15 +41,21 @@ export function writeCsv(poses: ReadonlyArray<PoseLike | null>, info: SequenceIn
   return out.join('\n') + '\n';
 }
 
-/** JSON: { format, fps, joints, frames: [{ frame, time, joints: { name: [x,y,z] } | null }] } (metres). */
+/**
+ * JSON: { format, version, method, fps, frame, units, up, upAxis, upFrom, joints, frames: [{ frame, time,
+ * joints: { name: [x,y,z] } | null }] }, metres, in the calibration's frame; up is its unit up vector.
+ */
 export function writePoseJson(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { method: string }): string {
   return JSON.stringify({
     format: 'parallax-poses3d',
-    version: 1,
+    version: 2,
     method: info.method,
     fps: info.fps,
+    frame: 'calibration',
     units: 'm',
-    up: 'y',
+    up: info.frame.up.map((v) => Math.round(v * 1e6) / 1e6),
+    upAxis: upLabel(info.frame.up),
+    upFrom: info.frame.from,
     joints: COCO17_NAMES,
     frames: poses.map((p, f) => ({
       frame: f,
@@ -53,8 +69,9 @@ export function writePoseJson(poses: ReadonlyArray<PoseLike | null>, info: Seque
   });
 }
 
-/** TRC (OpenSim): tab-separated, millimetres, Y up; missing markers are empty cells. */
-export function writeTrc(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { fileName: string }): string {
+/** TRC (OpenSim): tab-separated, millimetres, Y up (the calibration's up turned onto +Y); missing markers are empty cells. */
+export function writeTrc(posesInCalibration: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { fileName: string }): string {
+  const poses = posesYUp(posesInCalibration, info.frame);
   const n = poses.length;
   const lines = [
     `PathFileType\t4\t(X/Y/Z)\t${info.fileName}`,

@@ -206,10 +206,19 @@ export function cameraCenter(cam: Camera, out: Float64Array = new Float64Array(3
 /** Unit world-space direction of the ray through a (distorted) pixel; false if the pixel cannot be undistorted. */
 export function pixelRay(cam: Camera, u: number, v: number, out: Float64Array = new Float64Array(3)): boolean {
   const ok = pixelToNormalized(cam, u, v, scratch2);
-  mulTransposeVec3(out, cam.R, scratch2[0], scratch2[1], 1);
-  const n = Math.hypot(out[0], out[1], out[2]);
-  out[0] /= n; out[1] /= n; out[2] /= n;
+  normalizedRay(cam, scratch2[0], scratch2[1], out);
   return ok;
+}
+
+/** Unit world-space direction of the ray through ideal normalised coordinates (x, y), into out[offset..offset+2]. */
+export function normalizedRay(cam: Camera, x: number, y: number, out: Float64Array, offset = 0): Float64Array {
+  const R = cam.R;
+  const wx = R[0] * x + R[3] * y + R[6], wy = R[1] * x + R[4] * y + R[7], wz = R[2] * x + R[5] * y + R[8];
+  const n = Math.hypot(wx, wy, wz);
+  out[offset] = wx / n;
+  out[offset + 1] = wy / n;
+  out[offset + 2] = wz / n;
+  return out;
 }
 
 /** 3x4 matrix [R | t] row-major: projects homogeneous world points to normalised camera coordinates. */

@@ -9,7 +9,7 @@
  * that answer is further than maxDevDeg from the mean image-up axis, the cameras are far from level (all rolled a lot
  * the same way) and the right axes can mislead by up to 90°: the mean image-up axis is used instead.
  */
-import type { Camera } from './camera';
+import { cameraCenter, type Camera } from './camera';
 import { symmetricEigen } from './linalg';
 
 export interface RigUpConstants {
@@ -56,4 +56,41 @@ export function rigUp(cameras: readonly Camera[], use: ArrayLike<number | boolea
     up = [meanUp[0] / mu, meanUp[1] / mu, meanUp[2] / mu];
   }
   return [up[0], up[1], up[2]];
+}
+
+/**
+ * A calibration "has a floor" when its world frame stands on an axis: the rig's up lies within this of a world axis
+ * (lab systems and Pose2Sim calibrations are z up with cameras rolled a few degrees — the Pose2Sim demo's rig reads
+ * 12° off z; the app's floor board gives y up exactly) and the cameras stand above that axis's zero plane. A board on
+ * a wall at 30° stays tilted.
+ */
+const FLOOR_SNAP_DEG = 20;
+
+export interface WorldUp {
+  /** Unit up in the cameras' world frame. */
+  up: [number, number, number];
+  /**
+   * 'floor': up is a world axis (±x, ±y or ±z), the normal of the calibration's floor (a floor board, a lab's
+   * z-up frame); 'rig': the frame has no such floor, up is the rig's own estimate (a board on a wall).
+   */
+  from: 'floor' | 'rig';
+}
+
+/**
+ * The one answer to "which way is up in this calibration", for the 3D view and every export: the calibration's floor
+ * when its frame has one (then exactly its axis, so a calibrated floor stays exactly level), else the rig's up.
+ */
+export function worldUp(cameras: readonly Camera[]): WorldUp {
+  const up = rigUp(cameras);
+  const cosSnap = Math.cos((FLOOR_SNAP_DEG * Math.PI) / 180);
+  for (let a = 0; a < 3; a++) {
+    if (Math.abs(up[a]) < cosSnap) continue;
+    const s = Math.sign(up[a]);
+    const height = cameras.reduce((h, c) => h + s * cameraCenter(c)[a], 0) / cameras.length;
+    if (height <= 0) break;
+    const axis: [number, number, number] = [0, 0, 0];
+    axis[a] = s;
+    return { up: axis, from: 'floor' };
+  }
+  return { up, from: 'rig' };
 }

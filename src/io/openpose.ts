@@ -8,6 +8,13 @@ import type { Camera } from '../geometry/camera';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { LAYOUTS, toCoco17, type KeypointLayout } from '../keypoints/layouts';
 import type { Take, TakeFrame } from '../take/take';
+import { LIMITS, within } from '../take/limits';
+import { assertCameras } from '../geometry/camera-check';
+
+/** The frame-index digits of a file name, as written (a number too large for a double would print rounded). */
+function m2s(fileName: string): string {
+  return FILE_RE.exec(fileName)?.[2] ?? fileName;
+}
 
 /** Layouts OpenPose writes, by the number of values in pose_keypoints_2d (BODY_25B has BODY_25's count). */
 export const OPENPOSE_LAYOUT_IDS = ['body25', 'body25b', 'coco18'] as const;
@@ -78,6 +85,9 @@ export function readOpenPoseFile(json: unknown, source: string): number[][] {
     if (kp.length % 3 !== 0) throw new OpenPoseError(`${source}: people[${i}].pose_keypoints_2d: ${kp.length} numbers is not a multiple of 3 (x, y, c per point)`);
     for (let k = 2; k < kp.length; k += 3) {
       if (kp[k] < 0) throw new OpenPoseError(`${source}: people[${i}].pose_keypoints_2d[${k}]: confidence ${kp[k]} is negative`);
+      if (kp[k] > LIMITS.maxConfidence) throw new OpenPoseError(`${source}: people[${i}].pose_keypoints_2d[${k}]: confidence ${kp[k]} is above ${LIMITS.maxConfidence}`);
+      for (const a of [k - 2, k - 1])
+        if (!within(kp[a], LIMITS.maxPixel)) throw new OpenPoseError(`${source}: people[${i}].pose_keypoints_2d[${a}]: ${kp[a]} px is beyond ±${LIMITS.maxPixel} px`);
     }
     people.push(kp);
   });
@@ -159,7 +169,9 @@ export interface OpenPoseImportReport {
  */
 export function openPoseToTake(views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions): { take: Take; report: OpenPoseImportReport } {
   if (views.length === 0) throw new OpenPoseError('no OpenPose folders given');
-  if (!(Number.isFinite(opts.fps) && opts.fps > 0)) throw new OpenPoseError(`--fps: expected a number > 0, got ${opts.fps}`);
+  if (!(Number.isFinite(opts.fps) && opts.fps >= LIMITS.minFps && opts.fps <= LIMITS.maxFps))
+    throw new OpenPoseError(`--fps: expected a number in [${LIMITS.minFps}, ${LIMITS.maxFps}], got ${opts.fps}`);
+  assertCameras(calibration, 'calibration');
   const { cameras, by } = matchCameras(calibration, views.map((v) => v.name));
   let layout: KeypointLayout | null = opts.layout ? LAYOUTS[opts.layout] : null;
   const byIndex = views.map(() => new Map<number, Float32Array | null>());
@@ -171,6 +183,10 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
       const source = `${view.name}/${fileName}`;
       const index = openPoseFrameIndex(fileName);
       if (index === null) throw new OpenPoseError(`${source}: not an OpenPose file name (<name>_<frame index>_keypoints.json)`);
+      if (!(Number.isSafeInteger(index) && index <= LIMITS.maxFrameIndex))
+        throw new OpenPoseError(`${source}: frame index ${m2s(fileName)} is beyond ${LIMITS.maxFrameIndex}`);
+      if (index / opts.fps > LIMITS.maxSeconds)
+        throw new OpenPoseError(`${source}: frame index ${index} at ${opts.fps} fps is ${index / opts.fps} s, beyond ${LIMITS.maxSeconds} s`);
       const dup = seenFile.get(index);
       if (dup !== undefined) throw new OpenPoseError(`${source}: frame index ${index} also in ${view.name}/${dup}`);
       seenFile.set(index, fileName);

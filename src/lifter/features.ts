@@ -8,6 +8,7 @@
  * rigid motion of the world frame leaves the tokens unchanged, so the lifter's world output moves with the world.
  */
 import { cameraCenter, pixelToNormalized, type Camera } from '../geometry/camera';
+import { closestPointToRays } from '../geometry/rays';
 import { RIG_UP, rigUp } from '../geometry/rig-up';
 import type { FrameViews } from '../fusion/types';
 import { NUM_JOINTS } from '../keypoints/coco17';
@@ -44,64 +45,6 @@ export interface FrameFeatures {
   /** Rows = canonical axes in world (x forward, y left, z up), row-major 3×3. */
   frame: Float64Array;
   nViews: number;
-}
-
-/**
- * IRLS least-squares point closest to n rays (C_i + s d_i) with Cauchy weights on point-to-ray distance. Same
- * steps as features.py's closest_point: the solve of every iteration that is well conditioned is kept.
- */
-export function closestPoint(
-  d: Float64Array, C: Float64Array, w0: Float64Array, n: number, iters: number, c: number,
-): { X: Float64Array; ok: boolean } {
-  const X = new Float64Array(3);
-  const w = Float64Array.from(w0.subarray(0, n));
-  let ok = false;
-  const M = new Float64Array(9), b = new Float64Array(3);
-  for (let it = 0; it <= iters; it++) {
-    M.fill(0);
-    b.fill(0);
-    for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      if (wi === 0) continue;
-      const dx = d[3 * i], dy = d[3 * i + 1], dz = d[3 * i + 2];
-      const cx = C[3 * i], cy = C[3 * i + 1], cz = C[3 * i + 2];
-      // P = I − d dᵀ; accumulate w P and w P C (P C = C − d (d·C)).
-      const dc = dx * cx + dy * cy + dz * cz;
-      M[0] += wi * (1 - dx * dx);
-      M[1] -= wi * dx * dy;
-      M[2] -= wi * dx * dz;
-      M[4] += wi * (1 - dy * dy);
-      M[5] -= wi * dy * dz;
-      M[8] += wi * (1 - dz * dz);
-      b[0] += wi * (cx - dx * dc);
-      b[1] += wi * (cy - dy * dc);
-      b[2] += wi * (cz - dz * dc);
-    }
-    M[3] = M[1];
-    M[6] = M[2];
-    M[7] = M[5];
-    const tr = (M[0] + M[4] + M[8]) / 3;
-    const det =
-      M[0] * (M[4] * M[8] - M[5] * M[7]) - M[1] * (M[3] * M[8] - M[5] * M[6]) + M[2] * (M[3] * M[7] - M[4] * M[6]);
-    const good = tr > 1e-12 && det > C_.min_condition * Math.max(tr, 1e-12) ** 3;
-    if (it === 0) ok = good;
-    if (good) {
-      // Cramer's rule: M is 3×3 and well conditioned here.
-      const inv = 1 / det;
-      X[0] = inv * (b[0] * (M[4] * M[8] - M[5] * M[7]) - M[1] * (b[1] * M[8] - M[5] * b[2]) + M[2] * (b[1] * M[7] - M[4] * b[2]));
-      X[1] = inv * (M[0] * (b[1] * M[8] - M[5] * b[2]) - b[0] * (M[3] * M[8] - M[5] * M[6]) + M[2] * (M[3] * b[2] - b[1] * M[6]));
-      X[2] = inv * (M[0] * (M[4] * b[2] - b[1] * M[7]) - M[1] * (M[3] * b[2] - b[1] * M[6]) + b[0] * (M[3] * M[7] - M[4] * M[6]));
-    }
-    if (it === iters) break;
-    for (let i = 0; i < n; i++) {
-      const dx = d[3 * i], dy = d[3 * i + 1], dz = d[3 * i + 2];
-      const ex = X[0] - C[3 * i], ey = X[1] - C[3 * i + 1], ez = X[2] - C[3 * i + 2];
-      const s = ex * dx + ey * dy + ez * dz;
-      const rx = ex - s * dx, ry = ey - s * dy, rz = ez - s * dz;
-      w[i] = w0[i] / (1 + (rx * rx + ry * ry + rz * rz) / (c * c));
-    }
-  }
-  return { X, ok };
 }
 
 /** Features for one frame set; views[v] null = no detection in camera v. */
@@ -167,7 +110,7 @@ export function frameFeatures(cameras: readonly Camera[], views: FrameViews): Fr
       wj[v] = valid[k] ? score[k] : 0;
       seen += valid[k];
     }
-    const r = closestPoint(dj, cj, wj, V, C_.tri_iters, C_.tri_cauchy_m);
+    const r = closestPointToRays(dj, cj, wj, V, C_.tri_iters, C_.tri_cauchy_m, C_.min_condition);
     tri.set(r.X, 3 * j);
     triOk[j] = r.ok && seen >= 2 ? 1 : 0;
   }
@@ -190,7 +133,7 @@ export function frameFeatures(cameras: readonly Camera[], views: FrameViews): Fr
       for (let a = 0; a < 3; a++) call[3 * k + a] = centres[3 * v + a];
       wall[k] = valid[k] ? score[k] : 0;
     }
-    const r = closestPoint(d, call, wall, V * J, C_.anchor_iters, C_.anchor_cauchy_m);
+    const r = closestPointToRays(d, call, wall, V * J, C_.anchor_iters, C_.anchor_cauchy_m, C_.min_condition);
     A.set(r.X);
     anchorOk = r.ok;
   }

@@ -1,6 +1,7 @@
 /**
  * The learned multi-view lifter as a FusionMethod: features (features.ts) → tfjs network (model.ts) → world pose.
- * Frame sets with fewer than 2 usable views get no pose, and the reason is kept (estimateDetailed). By default a
+ * Frame sets with fewer than 2 usable views, or whose views cannot see depth (depth.ts), get no pose, and the
+ * reason is kept (estimateDetailed). By default a
  * frame set whose own predicted errors say the network did worse than triangulation (fallback.ts) gets robust
  * triangulation's pose instead, marked info.fallback = true with info.fallbackReason; id 'lifter'. Without the
  * fallback (options.fallback = null) it is the raw network, id 'lifter-raw'.
@@ -13,6 +14,7 @@ import { canonicalToWorld, frameFeatures, N_FEATURES, type FrameFeatures } from 
 import type { LifterNet } from './model';
 import { TriangulationMethod } from '../triangulation/methods';
 import { DEFAULT_FALLBACK_RULE, fallbackReason, type FallbackRule } from './fallback';
+import { depthRefusal } from './depth';
 
 const J = NUM_JOINTS;
 
@@ -47,12 +49,6 @@ export class LifterMethod implements FusionMethod {
     this.label = options.label ?? (this.fallback ? 'Lifter (MPL-style)' : 'Lifter, raw network (no fallback)');
   }
 
-  /** Loads public/models/lifter in the browser (the app's pipeline calls this). */
-  static async load(baseUrl?: string): Promise<LifterMethod> {
-    const { loadLifterNetFromUrl } = await import('./load-url');
-    return new LifterMethod(await loadLifterNetFromUrl(baseUrl));
-  }
-
   async estimateFrames(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>): Promise<(Pose3D | null)[]> {
     return (await this.estimateDetailed(cameras, frames)).map((r) => r.pose);
   }
@@ -63,7 +59,9 @@ export class LifterMethod implements FusionMethod {
     const index: number[] = [];
     for (let i = 0; i < frames.length; i++) {
       const f = frameFeatures(cameras, frames[i]);
+      const noDepth = f.ok ? depthRefusal(cameras, frames[i], f.anchor) : null;
       if (!f.ok) out[i] = { pose: null, reason: f.reason ?? 'no usable views' };
+      else if (noDepth) out[i] = { pose: null, reason: noDepth };
       else {
         feats.push(f);
         index.push(i);

@@ -1,11 +1,12 @@
 /** Loads the lifter from disk in Node (CLIs, tests): tfjs-node is not available, so files are read directly. */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LifterMethod, type LifterOptions } from './lifter';
-import { netFromParts } from './manifest';
+import { MAX_WEIGHTS_BYTES, netFromParts, weightsFileName } from './manifest';
+import { stripBom } from '../util/text';
 import type { LifterNet } from './model';
 
 const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'models');
@@ -19,14 +20,16 @@ export function modelDir(model: string): string {
 /** dir holds {stem}manifest.json and the weights file it names. */
 export async function loadLifterNetFromDir(dir: string = DEFAULT_LIFTER_DIR, stem = ''): Promise<LifterNet> {
   const manifestPath = join(dir, `${stem}manifest.json`);
-  let manifest: { weights?: unknown };
+  let manifest: unknown;
   try {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    manifest = JSON.parse(stripBom(await readFile(manifestPath, 'utf8')));
   } catch (e) {
     throw new Error(`lifter: cannot read ${manifestPath}: ${e instanceof Error ? e.message : e}`);
   }
-  const name = typeof manifest.weights === 'string' ? manifest.weights : `${stem}weights.bin`;
-  const buf = await readFile(join(dir, name));
+  const path = join(dir, weightsFileName(manifest, `${stem}weights.bin`));
+  const size = (await stat(path)).size;
+  if (size > MAX_WEIGHTS_BYTES) throw new Error(`lifter weights: ${path} has ${size} bytes, more than the ${MAX_WEIGHTS_BYTES} a weights file may have`);
+  const buf = await readFile(path);
   return netFromParts(manifest, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
 }
 

@@ -1,55 +1,17 @@
 /**
- * Loads the lifter over HTTP (the browser app: models/lifter/ under Vite's base URL). Detection runs its own tfjs
- * in a worker, so the main thread picks its backend here: wasm (a small network gains nothing from a GPU's
- * per-op latency), else the plain JS cpu backend.
+ * Fetches a network over HTTP (the browser: models/<name>/ under the app's base URL) as its manifest and weight
+ * bytes, unparsed: the fusion worker builds it once per tfjs backend it measures (src/fusion/lifter-host.ts), then
+ * once on the backend it chose.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { WASM_PATH } from '../detection/models';
-import { netFromParts } from './manifest';
-import type { LifterNet } from './model';
+import { weightsFileName } from './manifest';
 
-function baseUrl(): string {
-  const env = (import.meta as { env?: { BASE_URL?: string } }).env;
-  return env?.BASE_URL ?? '/';
-}
-
-async function ensureBrowserBackend(): Promise<string> {
-  if (tf.engine().backendName) return tf.getBackend();
-  try {
-    setWasmPaths(new URL(WASM_PATH.replace(/^\//, ''), new URL(baseUrl(), location.href)).href);
-    if (await tf.setBackend('wasm')) {
-      await tf.ready();
-      return 'wasm';
-    }
-  } catch {
-    // wasm files missing or blocked: the cpu backend below always works.
-  }
-  await tf.setBackend('cpu');
-  await tf.ready();
-  return 'cpu';
-}
-
-/** The URL of public/models/<name>/ in the built app. */
-export function modelUrl(name: string): string {
-  return `${baseUrl()}models/${name}/`;
-}
-
-/** A model's manifest (parsed JSON, unchecked) and weights bytes from a models/<name>/ URL; picks the backend first. */
-export async function fetchModelParts(url: string): Promise<{ manifest: unknown; weights: ArrayBuffer }> {
-  await ensureBrowserBackend();
+export async function fetchNetParts(url: string): Promise<{ manifest: unknown; weights: ArrayBuffer }> {
   const base = url.endsWith('/') ? url : `${url}/`;
   const res = await fetch(`${base}manifest.json`);
   if (!res.ok) throw new Error(`lifter: ${base}manifest.json: HTTP ${res.status}`);
-  const manifest = (await res.json()) as { weights?: unknown };
-  const name = typeof manifest.weights === 'string' ? manifest.weights : 'weights.bin';
+  const manifest: unknown = await res.json();
+  const name = weightsFileName(manifest);
   const w = await fetch(`${base}${name}`);
   if (!w.ok) throw new Error(`lifter: ${base}${name}: HTTP ${w.status}`);
   return { manifest, weights: await w.arrayBuffer() };
-}
-
-export async function loadLifterNetFromUrl(url: string = modelUrl('lifter')): Promise<LifterNet> {
-  const { manifest, weights } = await fetchModelParts(url);
-  return netFromParts(manifest, weights);
 }

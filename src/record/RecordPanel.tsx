@@ -1,15 +1,21 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { parseTake, serializeTake, type Take } from '../take';
-import { EXPORT_FORMATS, exportFileName, type ExportFormat, type ExportRequest } from '../export/export';
-import { pipeline } from '../app/pipeline';
-import { TakeRecorder } from './recorder';
-import { TimelineReplay } from './replay';
+import { ALL_EXPORT_FORMATS, exportFileName, type FileExportRequest } from '../export/export';
+import { exportFrame } from '../export/frame';
+import { byMethodOrder, methodLabel } from '../fusion/registry';
+import type { Session } from '../session/session';
+import type { Fuser } from '../fusion/fuser';
+import { TakeSource } from '../cameras/take-source';
 import { takeMethods, takePoses } from './take-poses';
 
-const recorder = new TakeRecorder();
+/** The session and pipeline the panel works on, given by the app (the recorder never imports the app). */
+interface Props {
+  session: Session;
+  pipeline: Pick<Fuser, 'settings' | 'setSettings'>;
+}
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function download(name: string, data: string | Uint8Array, type: string) {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -19,60 +25,77 @@ function download(name: string, text: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Record any source to a take, load a take, replay it with a timeline, export a method's 3D poses. */
-export function RecordPanel() {
-  const [recording, setRecording] = useState(false);
-  const [count, setCount] = useState(0);
+/**
+ * Record any source to a take, keep a processed run as a take without recording, load a take, replay it on a
+ * timeline (through the session, as a take source), export a method's 3D poses.
+ */
+export function RecordPanel({ session, pipeline }: Props) {
+  const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [take, setTake] = useState<Take | null>(null);
+  const [takeFrom, setTakeFrom] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
   const [method, setMethod] = useState('robust');
   const [progress, setProgress] = useState<number | null>(null);
   const [pos, setPos] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const replay = useRef<TimelineReplay | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
+  const replay = useRef<TakeSource | null>(null);
+  const adoptedRun = useRef(-1);
 
-  useEffect(() => {
-    if (!recording) return;
-    const t = setInterval(() => setCount(recorder.count), 250);
-    return () => clearInterval(t);
-  }, [recording]);
-
-  const adopt = (t: Take) => {
-    replay.current?.pause();
+  const adopt = (t: Take, from: string) => {
     setTake(t);
+    setTakeFrom(from);
+    setExported(null);
     const ids = takeMethods(t);
     setMethod(ids.includes('lifter') ? 'lifter' : ids.includes(method) ? method : (ids[0] ?? 'robust'));
-    const r = new TimelineReplay(t);
+    const r = new TakeSource(t, from);
     r.position.subscribe(setPos);
-    r.playing.subscribe(setPlaying);
     replay.current = r;
     setPos(0);
   };
 
+  // A processed run (videos, a take from the camera panel) is the take to export once it ends: no record needed.
+  const src = state.source;
+  const ended = src.phase === 'finished' || src.phase === 'stopped';
+  useEffect(() => {
+    if (!ended || !src.finite || adoptedRun.current === src.run || session.activeSource === replay.current) return;
+    const t = session.runTake();
+    if (!t) return;
+    adoptedRun.current = src.run;
+    adopt(t, `processed ${src.kind === 'videos' ? 'videos' : 'take'}`);
+  }, [ended, src.run, src.finite, state.run.frames]);
+
+  const recording = state.recording.active;
   const toggleRecord = () => {
-    if (recorder.recording) {
-      const t = recorder.stop();
-      setRecording(false);
-      if (t) adopt(t);
-      else setError('nothing recorded (no fused frames)');
+    if (recording) {
+      const t = session.stopRecording();
+      if (t) adopt(t, 'recording');
+      else setError('Nothing recorded: fewer than two frame sets were fused in 3D.');
     } else {
       setError(null);
-      recorder.start();
-      setRecording(true);
-      setCount(0);
+      session.startRecording();
     }
   };
 
   const load = async (file: File) => {
     try {
-      adopt(parseTake(await file.text()));
+      adopt(parseTake(await file.text()), file.name);
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(`${file.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 
-  const doExport = (format: ExportFormat) => {
+  const replaying = session.activeSource !== null && session.activeSource === replay.current;
+  const playing = replaying && src.phase === 'running';
+  const togglePlay = () => {
+    const r = replay.current;
+    if (!r) return;
+    if (!replaying || src.phase === 'finished' || src.phase === 'stopped') void session.use(r);
+    else if (playing) session.pause();
+    else session.resume();
+  };
+
+  const doExport = (format: FileExportRequest['format']) => {
     if (!take) return;
     let poses;
     try {
@@ -80,41 +103,51 @@ export function RecordPanel() {
     } catch (e) {
       return setError(e instanceof Error ? e.message : String(e));
     }
-    const req: ExportRequest = { format, method, fps: take.fps, times: take.frames.map((f) => f.time), poses, baseName: 'parallax-take' };
+    const req: FileExportRequest = { format, method, fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'parallax-take' };
     const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' });
     setProgress(0);
-    worker.onmessage = (e: MessageEvent<{ progress?: number; done?: boolean; text?: string; error?: string }>) => {
+    setExported(null);
+    worker.onmessage = (e: MessageEvent<{ progress?: number; done?: boolean; data?: string | Uint8Array; mime?: string; error?: string }>) => {
       if (e.data.progress !== undefined) setProgress(e.data.progress);
       if (e.data.done || e.data.error) {
         worker.terminate();
         setProgress(null);
         if (e.data.error) setError(e.data.error);
-        else download(exportFileName(req), e.data.text!, 'text/plain');
+        else {
+          const name = exportFileName(req);
+          download(name, e.data.data!, e.data.mime!);
+          setExported(`${name} saved to your downloads folder (${take.frames.length} frames, ${methodLabel(method)}).`);
+        }
       }
     };
     worker.postMessage(req);
   };
 
   const methods = take ? takeMethods(take) : [];
+  const rec = session.offers.record;
   return (
     <details className="side-section" open data-testid="record-panel">
       <summary>Record · replay · export</summary>
       <div className="row">
-        <button type="button" data-testid="record-toggle" onClick={toggleRecord}>
-          {recording ? `stop (${count} frames)` : '● record'}
+        <button type="button" data-testid="record-toggle" onClick={toggleRecord} disabled={!rec.ok} title={rec.why ?? undefined}>
+          {recording ? `stop (${state.recording.frames} frames)` : '● record'}
         </button>
         <label className="chip">
           load take <input type="file" accept=".json,application/json" hidden data-testid="take-file" onChange={(e) => e.target.files?.[0] && load(e.target.files[0])} />
         </label>
       </div>
+      {!rec.ok && !recording && <div className="hint" data-testid="record-why">{rec.why}</div>}
+      {src.finite && src.phase === 'running' && !replaying && (
+        <div className="hint" data-testid="run-progress">Every frame set of this run is kept: export it when processing ends (no need to record).</div>
+      )}
       {take && (
         <>
-          <div className="row" data-testid="take-info">
-            take: {take.frames.length} frames, {take.cameras.length} cameras, {take.fps} fps
+          <div className="row" data-testid="take-info" data-frames={take.frames.length}>
+            {takeFrom}: {take.frames.length} frames, {take.cameras.length} cameras, {take.fps} fps
             <button type="button" data-testid="save-take" onClick={() => download('parallax-take.json', serializeTake(take), 'application/json')}>save</button>
           </div>
           <div className="row">
-            <button type="button" data-testid="replay-toggle" onClick={() => (playing ? replay.current?.pause() : (pipeline.reset(), replay.current?.play()))}>
+            <button type="button" data-testid="replay-toggle" onClick={togglePlay}>
               {playing ? 'pause' : '▶ replay'}
             </button>
             <input type="range" min={0} max={take.frames.length - 1} value={pos} aria-label="timeline" data-testid="timeline" onChange={(e) => replay.current?.seek(Number(e.target.value))} />
@@ -122,28 +155,28 @@ export function RecordPanel() {
           </div>
           <div className="row wrap">
             <select aria-label="method to export" data-testid="export-method" value={method} onChange={(e) => setMethod(e.target.value)}>
-              {methods.map((m) => <option key={m} value={m}>{m}</option>)}
+              {byMethodOrder(methods).map((m) => <option key={m} value={m}>{m}</option>)}
             </select>
-            {EXPORT_FORMATS.map((f) => (
+            {ALL_EXPORT_FORMATS.map((f) => (
               <button key={f} type="button" data-testid={`export-${f}`} disabled={progress !== null} onClick={() => doExport(f)}>{f.toUpperCase()}</button>
             ))}
           </div>
           {progress !== null && <progress data-testid="export-progress" value={progress} max={1} />}
+          {exported && <div className="hint" data-testid="export-done">{exported}</div>}
         </>
       )}
-      <SmoothingControls />
-      {error && <div className="hint" role="alert">{error}</div>}
+      <SmoothingControls pipeline={pipeline} />
+      {error && <div className="hint" role="alert" data-testid="record-error">{error}</div>}
     </details>
   );
 }
 
 /** One Euro smoothing of every method's output, off by default so the comparison shows raw results. */
-function SmoothingControls() {
+function SmoothingControls({ pipeline }: { pipeline: Pick<Fuser, 'settings' | 'setSettings'> }) {
   const [s, setS] = useState(pipeline.settings);
   const update = (patch: Partial<typeof s>) => {
     const next = { ...s, ...patch };
-    pipeline.settings = next;
-    pipeline.reset();
+    pipeline.setSettings(next);
     setS(next);
   };
   const param = (k: keyof typeof s.oneEuro, label: string, step: number) => (

@@ -1,10 +1,10 @@
-/** Runs an export off the main thread and reports progress: {progress} messages, then {done, text} or {error}. */
-import { runExport, type ExportRequest } from '../export/export';
+/** Runs an export off the main thread and reports progress: {progress} messages, then {done, data} or {error}. */
+import { runExportFile, type FileExportRequest } from '../export/export';
 
-self.onmessage = (e: MessageEvent<ExportRequest>) => {
+self.onmessage = (e: MessageEvent<FileExportRequest>) => {
   try {
-    const text = runExport(e.data, (done, total) => self.postMessage({ progress: done / total }));
-    self.postMessage({ done: true, text });
+    const { data, mime } = runExportFile(e.data, (done, total) => self.postMessage({ progress: done / total }));
+    self.postMessage({ done: true, data, mime });
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { FusedFrameSet } from '../app/bus';
+import type { FusedFrameSet } from '../fusion/flow';
 import { parseTake, serializeTake, TakeError } from '../take';
 import { TriangulationMethod } from '../triangulation';
 import { DEFAULT_NOISE } from '../sim/noise';
 import { ringRig } from '../sim/rig';
 import { makeRng } from '../sim/rng';
 import { simulateFrame } from '../sim/simulate';
-import { runExport } from '../export/export';
+import { runExport, runExportFile } from '../export/export';
+import { exportFrame, Y_UP } from '../export/frame';
 import { bvhFramePositions, parseBvh } from '../export/bvh-reader';
 import { buildTake, fusedToTakeFrame, takeMethods, takePoses } from './take-poses';
 
@@ -19,7 +20,7 @@ function record(n = 30) {
   for (let i = 0; i < n; i++) {
     const f = simulateFrame(10 + i / 15, cams, { noise: DEFAULT_NOISE, level: 1, dropped: new Set(i === 5 ? [0, 1] : []) }, rng);
     const frame = { time: f.time, views: f.views, status: f.status, timings: {}, gt: f.gt };
-    fused.push({ frame, poses: Object.fromEntries(methods.map((m) => [m.id, m.estimate(cams, f.views)])), timings: {} });
+    fused.push({ frame, people: [{ person: 0, poses: Object.fromEntries(methods.map((m) => [m.id, m.estimate(cams, f.views)])) }], timings: {} });
   }
   const take = buildTake(cams, fused.map((f) => fusedToTakeFrame(f, fused[0].frame.time)), 15, { robust: 'Robust', dlt: 'DLT' });
   return { cams, fused, take };
@@ -34,7 +35,7 @@ describe('recording to a take and reading it back', () => {
     for (const id of ['robust', 'dlt']) {
       const poses = takePoses(back, id);
       poses.forEach((p, i) => {
-        const orig = fused[i].poses[id];
+        const orig = fused[i].people[0].poses[id];
         if (!orig) return expect(p).toBeNull();
         expect(p).not.toBeNull();
         expect(Array.from(p!.valid)).toEqual(Array.from(orig.valid));
@@ -62,11 +63,31 @@ describe('recording to a take and reading it back', () => {
     expect(() => takePoses(back, 'robust')).toThrow(/frame 2: frames\[2\]\.poses3d\.robust\.nose/);
   });
 
+  it('exports C3D as bytes, Y-up poses turned Z up, and text formats unchanged through the same entry', () => {
+    const { take } = record();
+    const poses = takePoses(take, 'robust');
+    const base = { method: 'robust', fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'test' };
+    const c3d = runExportFile({ ...base, format: 'c3d' });
+    expect(c3d.mime).toBe('application/octet-stream');
+    const bytes = c3d.data as Uint8Array;
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect(dv.getInt16(2, true)).toBe(17);
+    expect(dv.getInt16(8, true) - dv.getInt16(6, true) + 1).toBe(poses.length);
+    const start = (dv.getInt16(16, true) - 1) * 512;
+    // frame 0, left hip: the calibration's Y (up) is the file's Z, in mm
+    const lh = start + 11 * 16;
+    expect(dv.getFloat32(lh + 8, true) / 1000).toBeCloseTo(poses[0]!.joints[3 * 11 + 1], 3);
+    expect(runExportFile({ ...base, format: 'trc' }).data).toBe(runExport({ ...base, format: 'trc' }));
+  });
+
   it('exports CSV, TRC, JSON and BVH with the right headers, rows and values', () => {
     const { take } = record();
     const poses = takePoses(parseTake(serializeTake(take)), 'robust');
-    const base = { method: 'robust', fps: take.fps, times: take.frames.map((f) => f.time), poses, baseName: 'test' };
-    const csv = runExport({ ...base, format: 'csv' }).trimEnd().split('\n');
+    const base = { method: 'robust', fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'test' };
+    const csvLines = runExport({ ...base, format: 'csv' }).trimEnd().split('\n');
+    expect(csvLines[0]).toBe("# frame: calibration; units: m; up: 0 1 0 (+y, from the calibration's floor)");
+    const csv = csvLines.slice(1);
     expect(csv).toHaveLength(1 + poses.length);
     const header = csv[0].split(',');
     expect(header.slice(0, 5)).toEqual(['frame', 'time', 'nose_x', 'nose_y', 'nose_z']);
@@ -114,7 +135,7 @@ describe('recording to a take and reading it back', () => {
     const long = Array.from({ length: 1500 }, (_, i) => poses[i % 3]);
     for (const format of ['csv', 'json', 'bvh', 'trc'] as const) {
       const calls: number[] = [];
-      runExport({ format, method: 'robust', fps: 15, times: long.map((_, i) => i / 15), poses: long, baseName: 'p' }, (d, n) => calls.push(d / n));
+      runExport({ format, method: 'robust', fps: 15, times: long.map((_, i) => i / 15), poses: long, frame: Y_UP, baseName: 'p' }, (d, n) => calls.push(d / n));
       if (format === 'json') continue; // one JSON.stringify: nothing to report in between
       expect(calls.length, format).toBeGreaterThanOrEqual(2);
       expect(calls.every((c, i) => c >= 0 && c < 1 && (i === 0 || c > calls[i - 1]))).toBe(true);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Camera } from '../geometry/camera';
-import type { FusedFrameSet } from '../app/bus';
+import { personPoses, type FusedFrameSet } from '../fusion/flow';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
 import { TakeError, type Take, type TakeFrame } from '../take';
 import type { PoseLike } from '../export/types';
@@ -18,7 +18,7 @@ const infoSchema = z.object({ methods: z.record(z.string(), z.string()), units: 
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
 
-function poseToJSON(p: PoseLike | null): Record<string, [number, number, number]> | null {
+export function poseToJSON(p: PoseLike | null): Record<string, [number, number, number]> | null {
   if (!p) return null;
   const o: Record<string, [number, number, number]> = {};
   for (let j = 0; j < NUM_JOINTS; j++) if (p.valid[j]) o[COCO17_NAMES[j]] = [round(p.joints[3 * j]), round(p.joints[3 * j + 1]), round(p.joints[3 * j + 2])];
@@ -28,7 +28,7 @@ function poseToJSON(p: PoseLike | null): Record<string, [number, number, number]
 /** One fused frame set as a take frame: the 2D as detected, the truth if any, every method's pose in the extension. */
 export function fusedToTakeFrame(f: FusedFrameSet, t0 = 0): TakeFrame {
   const poses3d: Record<string, unknown> = {};
-  for (const [id, p] of Object.entries(f.poses)) poses3d[id] = poseToJSON(p);
+  for (const [id, p] of Object.entries(personPoses(f))) poses3d[id] = poseToJSON(p);
   return {
     time: f.frame.time - t0,
     views: f.frame.views.map((v) => (v ? Float32Array.from(v) : null)),

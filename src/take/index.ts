@@ -1,2 +1,3 @@
 export * from './take';
 export { cameraSchema, headerSchema, frameSchema } from './schema';
+export * from './limits';

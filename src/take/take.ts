@@ -4,10 +4,13 @@
  */
 import { z } from 'zod';
 import { makeCamera, cameraToJSON, type Camera } from '../geometry/camera';
+import { assertCameras } from '../geometry/camera-check';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints/coco17';
 import { LAYOUTS, toCoco17 } from '../keypoints/layouts';
 import type { ViewKeypoints } from '../fusion/types';
 import { frameSchema, headerSchema } from './schema';
+import { LIMITS, within } from './limits';
+import { stripBom } from '../util/text';
 
 export interface GroundTruth {
   /** x, y, z × 17 in world metres; 0 where valid is 0. */
@@ -63,7 +66,7 @@ function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** True only for views the frame schema accepts: nCams entries, each null or nPoints finite [x, y, score∈[0,1]]. */
+/** True only for views the frame schema accepts: nCams entries, each null or nPoints [x, y, score∈[0,1]] within bounds. */
 export function viewsLookValid(views: unknown, nPoints: number, nCams: number): boolean {
   if (!Array.isArray(views) || views.length !== nCams) return false;
   for (const v of views) {
@@ -72,7 +75,7 @@ export function viewsLookValid(views: unknown, nPoints: number, nCams: number): 
     for (const p of v) {
       if (!Array.isArray(p) || p.length !== 3) return false;
       const s = p[2];
-      if (!isFiniteNumber(p[0]) || !isFiniteNumber(p[1]) || !isFiniteNumber(s) || s < 0 || s > 1) return false;
+      if (!within(p[0], LIMITS.maxPixel) || !within(p[1], LIMITS.maxPixel) || !isFiniteNumber(s) || s < 0 || s > 1) return false;
     }
   }
   return true;
@@ -89,7 +92,7 @@ export function parseTake(input: string | unknown): Take {
   let raw: unknown = input;
   if (typeof input === 'string') {
     try {
-      raw = JSON.parse(input);
+      raw = JSON.parse(stripBom(input));
     } catch (e) {
       throw new TakeError(`Invalid take file — not JSON: ${(e as Error).message}`, '(root)', null);
     }
@@ -133,7 +136,10 @@ export function parseTake(input: string | unknown): Take {
     let gt: GroundTruth | null = null;
     if (f.gt) {
       gt = { joints: new Float64Array(NUM_JOINTS * 3), valid: new Uint8Array(NUM_JOINTS) };
-      for (const [name, xyz] of Object.entries(f.gt)) {
+      // The raw object's own keys: zod drops a "__proto__" key without a word, so it is refused here by name.
+      const rawGt = (rawFrame as { gt: Record<string, unknown> }).gt;
+      for (const name of Object.keys(rawGt)) {
+        const xyz = f.gt[name] ?? [];
         const j = (COCO17_NAMES as readonly string[]).indexOf(name);
         if (j < 0) {
           throw new TakeError(`Invalid take file — frame ${i}: frames[${i}].gt.${name}: unknown joint name (expected COCO-17 names)`, `frames[${i}].gt.${name}`, i);
@@ -165,6 +171,7 @@ export interface SerializeOptions {
 /** The JSON value of a take (COCO-17 layout), ready for JSON.stringify. Extension fields are written back. */
 export function takeToJSON(take: Take, opts: SerializeOptions = {}) {
   const pd = opts.pixelDecimals ?? 3, md = opts.metreDecimals ?? 5;
+  assertCameras(take.cameras, 'take to write'); // a take no reader would take is never written
   return {
     format: 'multiview-take' as const,
     version: 1 as const,

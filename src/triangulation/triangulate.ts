@@ -17,11 +17,14 @@
  * real 4-camera recording have their 99th percentile near 0.1 of the box (docs/benchmarks.md), which sets the
  * default inlier gate.
  *
- * A joint seen by fewer than 2 usable views, or whose estimate lies behind a camera, gets no estimate.
+ * A joint seen by fewer than 2 usable views, whose rays meet at less than `minRayAngleDeg` (the views cannot see its
+ * depth: cameras at one place, or too far for their baseline; geometry/ray-angle.ts), or whose estimate lies behind
+ * a camera, gets no estimate; `status` says which.
  */
-import { depthOf, pixelToNormalized, projectPoint, type Camera } from '../geometry/camera';
+import { depthOf, normalizedRay, pixelToNormalized, projectPoint, type Camera } from '../geometry/camera';
 import { levenbergMarquardt } from '../geometry/lm';
 import { symmetricEigen } from '../geometry/linalg';
+import { maxRayAngleDeg, MIN_RAY_ANGLE_DEG } from '../geometry/ray-angle';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import type { FrameViews, Pose3D } from '../fusion/types';
 
@@ -36,6 +39,8 @@ export interface TriangulationOptions {
   refine: boolean;
   /** Largest scale of the final all-views Cauchy refinement, as a fraction of the box diagonal (0: none). */
   softFraction: number;
+  /** A joint whose used views' rays meet at less than this (degrees) gets no estimate. */
+  minRayAngleDeg: number;
 }
 
 export const defaultTriangulationOptions: TriangulationOptions = {
@@ -47,7 +52,26 @@ export const defaultTriangulationOptions: TriangulationOptions = {
   // 0.03 / 0.06 / 0.10 / 0.15 were tried; 0.06 made robust no worse than DLT on light-tailed noise at 3+ views (it
   // was 2–8 % worse with the hard threshold alone) and better on outlier views.
   softFraction: 0.06,
+  minRayAngleDeg: MIN_RAY_ANGLE_DEG,
 };
+
+/** Why a joint has, or has not, an estimate (TriangulatedPose.status). */
+export const JointStatus = { ok: 0, fewViews: 1, narrowRays: 2, noSolution: 3 } as const;
+export const JOINT_STATUS_REASONS = [
+  'estimated',
+  'fewer than 2 usable views',
+  `the rays meet at less than ${MIN_RAY_ANGLE_DEG}° (by default): the views cannot see its depth`,
+  'no intersection in front of the cameras',
+] as const;
+
+const rayDirs = new Float64Array(3 * 32);
+
+/** Largest angle (degrees) between the rays of the observations whose view bit is set in mask. */
+export function observationRayAngle(rig: PreparedRig, obs: readonly Observation[], mask: number): number {
+  let n = 0;
+  for (const o of obs) if (mask & (1 << o.view)) normalizedRay(rig.cameras[o.view], o.x, o.y, rayDirs, 3 * n++);
+  return maxRayAngleDeg(rayDirs, n);
+}
 
 /** Per-camera quantities reused for every joint of every frame. */
 export interface PreparedRig {
@@ -323,6 +347,8 @@ export interface TriangulatedPose extends Pose3D {
   /** Per joint: views used (bitmask) and mean reprojection error in px (NaN-free: 0 where invalid). */
   inlierMask: Uint32Array;
   reprojErrorPx: Float64Array;
+  /** Per joint: a JointStatus value (JOINT_STATUS_REASONS words it). */
+  status: Uint8Array;
 }
 
 /**
@@ -333,21 +359,29 @@ export function triangulatePose(
   rig: PreparedRig,
   views: FrameViews,
   method: 'dlt' | 'robust',
+  /** Filled with each joint's JointStatus, also when no joint could be estimated (the pose is then null). */
+  status: Uint8Array = new Uint8Array(NUM_JOINTS),
 ): TriangulatedPose | null {
   const opts = rig.options;
+  status.fill(JointStatus.fewViews);
   const joints = new Float64Array(NUM_JOINTS * 3);
   const valid = new Uint8Array(NUM_JOINTS);
   const inlierMask = new Uint32Array(NUM_JOINTS);
   const reprojErrorPx = new Float64Array(NUM_JOINTS);
   const obs: Observation[] = [];
   const X = new Float64Array(3);
-  let any = false;
   const scales = viewScales(rig, views);
   const soft: { j: number; obs: Observation[] }[] = [];
   const ratios: number[] = [];
   for (let j = 0; j < NUM_JOINTS; j++) {
     gatherObservations(rig, views, scales, j, obs);
     if (obs.length < 2) continue;
+    // Even all the views together cannot see this joint's depth: no estimate, whatever the method.
+    if (observationRayAngle(rig, obs, -1) < opts.minRayAngleDeg) {
+      status[j] = JointStatus.narrowRays;
+      continue;
+    }
+    status[j] = JointStatus.noSolution;
     if (method === 'dlt') {
       const all = obs.map((_, i) => i);
       if (!dltPoint(rig, obs, X) || !inFrontOfAll(rig, obs, all, X)) continue;
@@ -361,6 +395,11 @@ export function triangulatePose(
     } else {
       const est = robustPoint(rig, obs, X, opts);
       if (!est.ok) continue;
+      // The consensus may be a subset whose rays are nearly parallel even when all the views' are not.
+      if (observationRayAngle(rig, obs, est.inlierMask) < opts.minRayAngleDeg) {
+        status[j] = JointStatus.narrowRays;
+        continue;
+      }
       inlierMask[j] = est.inlierMask;
       reprojErrorPx[j] = est.meanErrorPx;
       for (const o of obs) if (est.inlierMask & (1 << o.view)) ratios.push(reprojectionError(rig, o, X) / o.scale);
@@ -368,7 +407,7 @@ export function triangulatePose(
     }
     joints.set(X, 3 * j);
     valid[j] = 1;
-    any = true;
+    status[j] = JointStatus.ok;
   }
   if (soft.length) {
     ratios.sort((a, b) => a - b);
@@ -388,8 +427,20 @@ export function triangulatePose(
       if (k >= 2) {
         inlierMask[j] = mask;
         reprojErrorPx[j] = err / k;
+        if (observationRayAngle(rig, o, mask) < opts.minRayAngleDeg) {
+          P.fill(0);
+          valid[j] = 0;
+          inlierMask[j] = 0;
+          reprojErrorPx[j] = 0;
+          status[j] = JointStatus.narrowRays;
+        }
       }
     }
   }
-  return any ? { joints, valid, inlierMask, reprojErrorPx } : null;
+  let narrow = 0;
+  for (let j = 0; j < NUM_JOINTS; j++) if (status[j] === JointStatus.narrowRays) narrow++;
+  if (!valid.some((v) => v === 1)) return null;
+  const pose: TriangulatedPose = { joints, valid, inlierMask, reprojErrorPx, status };
+  if (narrow) pose.info = { narrowRayJoints: narrow, noEstimateReason: `${narrow} joint${narrow > 1 ? 's' : ''}: the rays meet at less than ${opts.minRayAngleDeg}°, no depth` };
+  return pose;
 }

@@ -1,25 +1,14 @@
 /**
  * Which way the 3D view stands the world up. Calibrations come z-up (Pose2Sim, lab systems, a board on the floor),
- * y-up (the app's own), or tilted (a board on a wall): the view takes "up" from the rig, as the lifter does, and snaps
- * it to a world axis when it is within a few degrees of one, so a calibrated floor stays exactly level on screen.
+ * y-up (the app's own), or tilted (a board on a wall): the view takes "up" from geometry/rig-up.ts's worldUp, as the
+ * exports do, so what stands upright on screen stands upright in Blender and OpenSim.
  */
 import { cameraCenter, type Camera } from '../geometry/camera';
-import { rigUp } from '../geometry/rig-up';
+import { worldUp } from '../geometry/rig-up';
 
-const SNAP_DEG = 10;
-
-/** Unit up in the cameras' world: the rig's, or the world axis it is within SNAP_DEG of. */
+/** Unit up in the cameras' world: the calibration's floor axis, else the rig's up (the exports use the same). */
 export function displayUp(cameras: readonly Camera[]): [number, number, number] {
-  const up = rigUp(cameras);
-  const cosSnap = Math.cos((SNAP_DEG * Math.PI) / 180);
-  for (let a = 0; a < 3; a++) {
-    if (Math.abs(up[a]) >= cosSnap) {
-      const axis: [number, number, number] = [0, 0, 0];
-      axis[a] = Math.sign(up[a]);
-      return axis;
-    }
-  }
-  return up;
+  return worldUp(cameras).up;
 }
 
 /** Centre (mean camera centre) and radius (largest distance from it) of the rig, in its world frame. */

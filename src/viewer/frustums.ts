@@ -5,20 +5,24 @@ import type { ViewResources } from './resources';
 
 const DEPTH = 0.35; // metres from the centre to the drawn image plane
 
+/** A camera's name as a sprite as wide as the name needs (webcam labels run long: "HD Pro Webcam C920 (2)"). */
 function label(text: string): THREE.Sprite {
+  const font = 'bold 20px system-ui, sans-serif';
   const c = document.createElement('canvas');
-  c.width = 128;
+  const g0 = c.getContext('2d')!;
+  g0.font = font;
+  c.width = Math.min(1024, Math.max(128, Math.ceil(g0.measureText(text).width) + 16));
   c.height = 32;
-  const g = c.getContext('2d')!;
-  g.font = 'bold 20px system-ui, sans-serif';
+  const g = c.getContext('2d')!; // resizing the canvas reset its state
+  g.font = font;
   g.fillStyle = '#e6e8ee';
   g.textAlign = 'center';
   g.textBaseline = 'middle';
-  g.fillText(text, 64, 16);
+  g.fillText(text, c.width / 2, 16);
   const tex = new THREE.CanvasTexture(c);
   tex.colorSpace = THREE.SRGBColorSpace;
   const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: tex, depthTest: false, transparent: true }));
-  sprite.scale.set(0.5, 0.125, 1);
+  sprite.scale.set(0.5 * (c.width / 128), 0.125, 1); // 0.125 m per 32 px, whatever the width
   return sprite;
 }
 

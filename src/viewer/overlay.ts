@@ -74,7 +74,7 @@ export function drawDetection(ctx: CanvasRenderingContext2D, view: ViewKeypoints
 /** What drawFusedOverlay needs of a fused frame set (bus.fused's value fits). */
 export interface FusedLike {
   frame: { views: ReadonlyArray<ViewKeypoints | null> };
-  poses: Readonly<Record<string, Pose3D | null>>;
+  people: ReadonlyArray<{ person: number; poses: Readonly<Record<string, Pose3D | null>> }>;
 }
 
 /**
@@ -89,14 +89,15 @@ export function drawFusedOverlay(
   fused: FusedLike,
   scale: number,
   colors: Readonly<Record<string, string>>,
-  methods: readonly string[] = Object.keys(fused.poses),
+  methods?: readonly string[],
 ): Record<string, number> {
+  const poses = fused.people[0]?.poses ?? {};
   const view = fused.frame.views[index] ?? null;
   if (view) drawDetection(ctx, view, scale);
   const errors: Record<string, number> = {};
   const uv = new Float64Array(NUM_JOINTS * 2);
-  for (const id of methods) {
-    const pose = fused.poses[id];
+  for (const id of methods ?? Object.keys(poses)) {
+    const pose = poses[id];
     if (!pose) continue;
     drawSkeleton2D(ctx, reprojectPose(cam, pose, uv), { color: colors[id] ?? '#ffffff', scale, lineWidth: 1.2 });
     errors[id] = view ? reprojectionErrorPx(cam, pose, view) : NaN;

@@ -7,7 +7,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Camera } from '../geometry/camera';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
-import type { FusedFrameSet } from '../app/bus';
+import { personPoses, type FusedFrameSet } from '../fusion/flow';
 import { jointDistances, poseCentre } from './compare';
 import { displayUp, rigExtent } from './display-frame';
 import { Frustums } from './frustums';
@@ -232,8 +232,9 @@ export class ParallaxView {
     const side = s.layout === 'side';
     let anchor: PoseLike | null = null;
     const offset = this.sideOffset;
+    const poses = personPoses(f);
     for (const id of METHOD_IDS) {
-      const pose = f && s.visible[id] ? (f.poses[id] ?? null) : null;
+      const pose = s.visible[id] ? (poses[id] ?? null) : null;
       const sk = this.skeletons.get(id)!;
       sk.update(pose);
       if (side && id === b) sk.group.position.copy(offset);
@@ -248,7 +249,7 @@ export class ParallaxView {
     this.truth.update(gt);
     this.truthSide.update(side ? gt : null);
     this.truthSide.group.position.copy(offset);
-    this.updateDisagreement(f?.poses[a] && s.visible[a] ? f.poses[a] : null, f?.poses[b] && s.visible[b] ? f.poses[b] : null, side);
+    this.updateDisagreement(poses[a] && s.visible[a] ? poses[a] : null, poses[b] && s.visible[b] ? poses[b] : null, side);
 
     const target = anchor ?? gt;
     if (target && (s.follow || !this.framed)) {
@@ -322,7 +323,7 @@ export class ParallaxView {
 
   /** Screen position (CSS px, relative to the canvas) of a method's joint, for tests and overlays. */
   projectJoint(id: string, j: number): { x: number; y: number } | null {
-    const p = this.lastFused?.poses[id];
+    const p = personPoses(this.lastFused)[id];
     if (!p || !p.valid[j]) return null;
     const v = new THREE.Vector3(p.joints[3 * j], p.joints[3 * j + 1], p.joints[3 * j + 2]).applyMatrix4(this.world.matrixWorld).project(this.camera);
     const el = this.renderer.domElement;

@@ -11,6 +11,7 @@ import gzip
 import numpy as np
 
 from .asf import _rot
+from .checks import ReaderError, count, finite, num
 from .skeleton import J, normalize
 
 CM = 0.01
@@ -31,60 +32,107 @@ class BVH:
         return self.names.index(name)
 
 
-def parse_bvh(text: str, step: int = 1, scale: float = CM) -> BVH:
+CHANNEL_NAMES = {f"{a}{k}" for a in "xyz" for k in ("position", "rotation")}
+
+
+def parse_bvh(text: str, step: int = 1, scale: float = CM, source: str = "BVH") -> BVH:
+    """Raises ReaderError naming `source` and the field for anything that is not a BVH this reader can use."""
     tok = text.split()
+    if "MOTION" not in tok:
+        raise ReaderError(f"{source}: no MOTION section")
+    if not isinstance(step, int) or step < 1:
+        raise ReaderError(f"{source}: step {step!r} must be a whole number ≥ 1")
     names, parents, offsets, channels = [], [], [], []
     stack = []
     i = 0
     pending = None
-    while tok[i] != "MOTION":
-        t = tok[i]
-        if t in ("ROOT", "JOINT"):
-            pending = tok[i + 1]
-            i += 2
-        elif t == "End":
-            pending = None  # end sites carry no channels; skip their block
-            depth = 0
-            i += 2
-            while True:
-                if tok[i] == "{":
-                    depth += 1
-                elif tok[i] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        i += 1
-                        break
+    try:
+        while tok[i] != "MOTION":
+            t = tok[i]
+            if t in ("ROOT", "JOINT"):
+                pending = tok[i + 1]
+                i += 2
+            elif t == "End":
+                pending = None  # end sites carry no channels; skip their block
+                depth = 0
+                i += 2
+                while True:
+                    if tok[i] == "{":
+                        depth += 1
+                    elif tok[i] == "}":
+                        depth -= 1
+                        if depth == 0:
+                            i += 1
+                            break
+                    elif tok[i] == "MOTION":
+                        raise ReaderError(f"{source}: End Site block not closed before MOTION")
+                    i += 1
+            elif t == "{":
+                if pending is None:
+                    raise ReaderError(f"{source}: '{{' without a ROOT or JOINT name (token {i})")
+                names.append(pending)
+                pending = None
+                parents.append(stack[-1] if stack else -1)
+                offsets.append([0.0, 0.0, 0.0])
+                channels.append([])
+                stack.append(len(names) - 1)
                 i += 1
-        elif t == "{":
-            names.append(pending)
-            parents.append(stack[-1] if stack else -1)
-            offsets.append([0.0, 0.0, 0.0])
-            channels.append([])
-            stack.append(len(names) - 1)
-            i += 1
-        elif t == "}":
-            stack.pop()
-            i += 1
-        elif t == "OFFSET":
-            offsets[stack[-1]] = [float(v) for v in tok[i + 1: i + 4]]
-            i += 4
-        elif t == "CHANNELS":
-            n = int(tok[i + 1])
-            channels[stack[-1]] = [c.lower() for c in tok[i + 2: i + 2 + n]]
-            i += 2 + n
-        else:
-            i += 1
-    n_frames = int(tok[i + 2])
-    frame_time = float(tok[i + 5])
+            elif t == "}":
+                if not stack:
+                    raise ReaderError(f"{source}: unbalanced '}}' (token {i})")
+                stack.pop()
+                i += 1
+            elif t == "OFFSET":
+                if not stack:
+                    raise ReaderError(f"{source}: OFFSET outside a joint (token {i})")
+                offsets[stack[-1]] = [num(v, f"{source}: {names[stack[-1]]} OFFSET") for v in tok[i + 1: i + 4]]
+                if len(offsets[stack[-1]]) != 3:
+                    raise ReaderError(f"{source}: {names[stack[-1]]} OFFSET needs 3 numbers")
+                i += 4
+            elif t == "CHANNELS":
+                if not stack:
+                    raise ReaderError(f"{source}: CHANNELS outside a joint (token {i})")
+                j = stack[-1]
+                n = count(tok[i + 1], f"{source}: {names[j]} CHANNELS", 0, 6)
+                channels[j] = [c.lower() for c in tok[i + 2: i + 2 + n]]
+                bad = [c for c in channels[j] if c not in CHANNEL_NAMES]
+                if len(channels[j]) != n or bad:
+                    raise ReaderError(f"{source}: {names[j]} CHANNELS: {bad or 'too few'} (expected Xposition … Zrotation)")
+                i += 2 + n
+            else:
+                i += 1
+    except IndexError:
+        raise ReaderError(f"{source}: the HIERARCHY ends early (token {i})") from None
+    if stack:
+        raise ReaderError(f"{source}: {len(stack)} joint block(s) not closed before MOTION")
+    if not names:
+        raise ReaderError(f"{source}: no joints in HIERARCHY")
+    if tok[i + 1: i + 2] != ["Frames:"] or tok[i + 3: i + 5] != ["Frame", "Time:"] or len(tok) < i + 6:
+        raise ReaderError(f"{source}: MOTION must start with 'Frames: N' and 'Frame Time: T'")
+    n_frames = count(tok[i + 2], f"{source}: Frames", 1, 10_000_000)
+    frame_time = num(tok[i + 5], f"{source}: Frame Time")
+    if not frame_time > 0:
+        raise ReaderError(f"{source}: Frame Time {frame_time} must be > 0")
     n_ch = sum(len(c) for c in channels)
-    vals = np.array(tok[i + 6: i + 6 + n_frames * n_ch], dtype=np.float64).reshape(n_frames, n_ch)[::step]
+    body = tok[i + 6:]
+    if len(body) != n_frames * n_ch:
+        raise ReaderError(f"{source}: MOTION holds {len(body)} numbers; Frames {n_frames} × {n_ch} channels needs {n_frames * n_ch}")
+    try:
+        vals = np.array(body, dtype=np.float64).reshape(n_frames, n_ch)[::step]
+    except ValueError as e:
+        raise ReaderError(f"{source}: MOTION: {e}") from None
+    vals = finite(vals, f"{source}: MOTION frame, channel ")
     return BVH(names, np.array(parents), np.array(offsets) * scale, channels, vals, frame_time * step)
 
 
 def read_bvh(path, step=1):
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt") as f:
-        return parse_bvh(f.read(), step)
+    try:
+        with opener(path, "rt") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError, EOFError) as e:
+        raise ReaderError(f"{path}: cannot read: {e}") from None
+    return parse_bvh(text, step, source=str(path))
 
 
 def forward_kinematics(b: BVH, scale: float = CM):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import warnings
 
 import numpy as np
 
 from .asf import ASF_TO_METRES
+from .checks import ReaderError, finite
 from .skeleton import J, normalize, place_face
 
 END_SITES = [6, 12, 19, 26, 28, 35, 37]
@@ -28,10 +30,18 @@ TOES = (6, 12)
 
 
 def load_skeleton(path):
-    with open(path) as f:
-        s = json.load(f)
-    parent = np.array(s["parent"])
-    offsets = np.array(s["offset_x70"], dtype=np.float64) / 70.0 * ASF_TO_METRES
+    try:
+        with open(path) as f:
+            s = json.load(f)
+        parent = np.array(s["parent"])
+        raw = np.array(s["offset_x70"], dtype=np.float64)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ReaderError(f"{path}: {type(e).__name__}: {e}") from None
+    if parent.shape != (38,) or raw.shape != (38, 3):
+        raise ReaderError(f"{path}: parent must hold 38 indices and offset_x70 38 × 3 numbers (got {parent.shape}, {raw.shape})")
+    if parent.dtype.kind not in "iu" or any(not (-1 <= p < i) for i, p in enumerate(parent.tolist())):
+        raise ReaderError(f"{path}: parent: each joint's parent must be -1 or an earlier joint")
+    offsets = finite(raw, f"{path}: offset_x70") / 70.0 * ASF_TO_METRES
     return parent, offsets
 
 
@@ -47,15 +57,28 @@ def rodrigues(r):
 
 
 def read_txt(path, step=1):
-    with gzip.open(path, "rt") as f:
-        data = np.loadtxt(f, delimiter=",", dtype=np.float64)
-    return data[1::step]  # the first row is a reference pose
+    try:
+        # An empty file is reported below by its shape, not by numpy's warning.
+        with gzip.open(path, "rt") as f, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            data = np.loadtxt(f, delimiter=",", dtype=np.float64, ndmin=2)
+    except (OSError, ValueError, EOFError, UnicodeDecodeError) as e:
+        raise ReaderError(f"{path}: cannot read: {e}") from None
+    if data.shape[0] < 2 or data.shape[1] != 117:
+        raise ReaderError(f"{path}: expected a reference row and ≥ 1 frame of 117 values, got {data.shape[0]} rows × {data.shape[1]}")
+    return finite(data, f"{path}: row, column ")[1::step]  # the first row is a reference pose
 
 
 def read_mat(path, step=1):
     from scipy.io import loadmat
 
-    x = np.asarray(loadmat(path)["expmapchannels"], dtype=np.float64)[::step]
+    try:
+        x = np.asarray(loadmat(path)["expmapchannels"], dtype=np.float64)[::step]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ReaderError(f"{path}: cannot read expmapchannels: {type(e).__name__}: {e}") from None
+    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != 96:
+        raise ReaderError(f"{path}: expmapchannels must be frames × 96, got {x.shape}")
+    x = finite(x, f"{path}: expmapchannels")
     full = np.zeros((x.shape[0], 117))
     full[:, :3] = x[:, :3]
     cols = [j for j in range(38) if j not in END_SITES]

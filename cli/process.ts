@@ -1,0 +1,187 @@
+/**
+ * npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model movenet-lightning] [--max-side 640]
+ *                    [--methods robust,dlt] [--no-sync] [--fill-gaps 0.25] [--max-frames N]
+ * npm run process -- --calib CALIB --detections TAKE [-o DIR] …      (2D already detected: skips the videos)
+ * npm run process -- --sessions DIR [-o OUT] …                          (every session folder in DIR, see runSessions)
+ *
+ * Unattended batch processing of a recording, as the app does it: the app's detector on every video (Node, wasm,
+ * frames decoded by ffmpeg), synchronisation of the videos from the person's motion, every fusion method of the
+ * registry, and a take plus every export format (CSV, JSON, TRC, BVH, C3D) per method in DIR. Videos are given in
+ * the calibration's camera order. At the end it lists what it wrote and everything it could not do; the exit code
+ * is 0 when every method and export was written, 1 when something was left out, 2 on bad input.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseCalibrationText } from '../src/calibration/io';
+import { DEFAULT_MODEL, isModelId, MODEL_IDS, type ModelId } from '../src/detection/models';
+import { parseTake } from '../src/take';
+import type { KeypointTrack } from '../src/sync';
+import { processDetections } from './lib/process-run';
+
+const usage = `usage: npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model ${MODEL_IDS.join('|')}] [--max-side 640] [--methods a,b] [--no-sync] [--fill-gaps SECONDS]
+       npm run process -- --calib CALIB --detections TAKE.json [-o DIR] […]
+       npm run process -- --sessions DIR [-o OUT] […]   (each subfolder: one calibration file and its videos or a *.take.json)`;
+
+/** A one-line progress bar on a terminal; a line per 10 % otherwise (logs stay readable). */
+function progressBar() {
+  let lastTenth = -1, lastStage = '';
+  return (f: number, stage: string) => {
+    const pct = Math.round(100 * Math.min(1, Math.max(0, f)));
+    if (process.stderr.isTTY) {
+      const w = 30, n = Math.round((w * pct) / 100);
+      process.stderr.write(`\r[${'#'.repeat(n)}${'.'.repeat(w - n)}] ${String(pct).padStart(3)}% ${stage.padEnd(24)}`);
+      if (pct === 100 && stage === 'done') process.stderr.write('\n');
+    } else if (Math.floor(pct / 10) !== lastTenth || stage !== lastStage) {
+      lastTenth = Math.floor(pct / 10);
+      lastStage = stage;
+      process.stderr.write(`${String(pct).padStart(3)}% ${stage}\n`);
+    }
+  };
+}
+
+function hasFfmpeg(): boolean {
+  try {
+    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' });
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface RunSettings {
+  model: ModelId;
+  maxSide: number;
+  maxFrames: number;
+  methods: string[] | null;
+  sync: boolean;
+  fillGapsS: number;
+}
+
+/** One recording: its calibration, and its videos (one per camera, in order) or a take of detections. */
+async function runSession(calibPath: string, videos: string[], detections: string | null, outDir: string, s: RunSettings): Promise<number> {
+  let cameras;
+  try {
+    cameras = parseCalibrationText(calibPath, readFileSync(calibPath, 'utf8'));
+  } catch (e) {
+    throw new Error(`${calibPath}: ${(e as Error).message}`);
+  }
+  const bar = progressBar();
+  let tracks: KeypointTrack[];
+  let baseName: string;
+  if (detections) {
+    if (videos.length) throw new Error('give either videos or --detections, not both');
+    const take = parseTake(readFileSync(detections, 'utf8'));
+    if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
+    tracks = cameras.map((_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
+    baseName = basename(detections).replace(/(\.take)?\.json$/i, '');
+  } else {
+    if (videos.length !== cameras.length) throw new Error(`${videos.length} videos for the ${cameras.length} cameras of ${calibPath} (one video per camera, in its order: ${cameras.map((c) => c.name).join(', ')})`);
+    if (!hasFfmpeg()) throw new Error('ffmpeg and ffprobe are needed to read videos (apt-get install -y ffmpeg), or pass 2D detections with --detections TAKE.json');
+    const { probeVideo } = await import('./lib/ffmpeg-frames');
+    const { detectVideos } = await import('./lib/detect-videos');
+    const infos = videos.map((p) => {
+      try { return probeVideo(p); } catch (e) { throw new Error(`${p}: cannot read the video (${(e as Error).message.split('\n')[0]})`); }
+    });
+    for (const i of infos) i.frames = Math.min(i.frames, s.maxFrames);
+    const total = infos.reduce((sum, i) => sum + i.frames, 0);
+    let done = 0;
+    console.log(`detecting ${s.model} in ${videos.length} videos (${total} frames)…`);
+    const det = await detectVideos(videos, s.model, s.maxSide, () => {}, () => bar((0.5 * ++done) / Math.max(total, 1), 'detecting'), s.maxFrames);
+    tracks = infos.map((info, v) => ({ fps: info.fps, frames: det.frames.slice(0, info.frames).map((row) => row?.[v] ?? null) }));
+    baseName = basename(videos[0], extname(videos[0]));
+  }
+  const offset = detections ? 0 : 0.5;
+  const report = await processDetections(cameras, tracks, {
+    outDir, baseName, methods: s.methods, sync: s.sync, fillGapsS: s.fillGapsS,
+    log: (l) => console.log(l), progress: (f, stage) => bar(offset + (1 - offset) * f, stage),
+  });
+  console.log(`\n${report.frames} frame sets, methods ${report.methods.join(', ') || 'none'}; wrote ${report.files.length} files to ${outDir}:`);
+  for (const f of report.files) console.log(`  ${basename(f)}`);
+  if (report.problems.length) {
+    console.log('\ncould not do:');
+    for (const p of report.problems) console.log(`  - ${p}`);
+  }
+  return report.problems.length ? 1 : 0;
+}
+
+const VIDEO = /\.(mp4|mov|m4v|avi|mkv|webm)$/i;
+const CALIB = /\.(toml|json|qca|qca\.txt)$/i;
+
+/**
+ * A folder of sessions: every subfolder holding one calibration file (.toml, .json, .qca.txt) and either one video
+ * per camera (taken in name order) or one `*.take.json` of detections. Each session's results go to OUT/<name>/;
+ * a session that fails is reported and the others go on.
+ */
+async function runSessions(dir: string, out: string, s: RunSettings): Promise<number> {
+  const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
+  if (names.length === 0) throw new Error(`${dir}: no session folders in it`);
+  const failed: string[] = [], partial: string[] = [];
+  for (const name of names) {
+    const folder = join(dir, name);
+    const files = readdirSync(folder).sort();
+    const takes = files.filter((f) => /\.take\.json$/i.test(f));
+    const calibs = files.filter((f) => CALIB.test(f) && !takes.includes(f));
+    const videos = files.filter((f) => VIDEO.test(f)).map((f) => join(folder, f));
+    console.log(`\n== session ${name}`);
+    try {
+      if (calibs.length !== 1) throw new Error(`${folder}: expected one calibration file, found ${calibs.length ? calibs.join(', ') : 'none'}`);
+      if (!videos.length && takes.length !== 1) throw new Error(`${folder}: no videos and no single *.take.json of detections`);
+      const code = await runSession(join(folder, calibs[0]), videos.length ? videos : [], videos.length ? null : join(folder, takes[0]), join(out, name), s);
+      if (code) partial.push(name);
+    } catch (e) {
+      console.log(`session ${name} failed: ${(e as Error).message}`);
+      failed.push(name);
+    }
+  }
+  console.log(`\n${names.length} sessions: ${names.length - failed.length - partial.length} complete, ${partial.length} with something left out${partial.length ? ` (${partial.join(', ')})` : ''}, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`);
+  return failed.length || partial.length ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      calib: { type: 'string' },
+      sessions: { type: 'string' },
+      out: { type: 'string', short: 'o', default: 'process-out' },
+      model: { type: 'string', default: DEFAULT_MODEL },
+      'max-side': { type: 'string', default: '640' },
+      methods: { type: 'string' },
+      'no-sync': { type: 'boolean', default: false },
+      'fill-gaps': { type: 'string', default: '0' },
+      'max-frames': { type: 'string' },
+      detections: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { console.log(usage); return 0; }
+  if (!values.calib && !values.sessions) throw new Error('--calib (one recording) or --sessions DIR (a folder of them) is required');
+  const model = values.model!;
+  if (!isModelId(model)) throw new Error(`--model: "${model}" is not one of ${MODEL_IDS.join(', ')}`);
+  const fillGapsS = Number(values['fill-gaps']);
+  if (!(fillGapsS >= 0)) throw new Error(`--fill-gaps: expected seconds ≥ 0, got "${values['fill-gaps']}"`);
+  const maxFrames = values['max-frames'] === undefined ? Infinity : Number(values['max-frames']);
+  if (!(maxFrames >= 1) || (Number.isFinite(maxFrames) && !Number.isInteger(maxFrames))) throw new Error(`--max-frames: expected a whole number ≥ 1, got "${values['max-frames']}"`);
+  const maxSide = Number(values['max-side']);
+  if (!Number.isInteger(maxSide) || maxSide < 0) throw new Error(`--max-side: expected a whole number of pixels, got "${values['max-side']}"`);
+  const settings: RunSettings = {
+    model, maxSide, maxFrames, fillGapsS, sync: !values['no-sync'], methods: values.methods ? values.methods.split(',').map((x) => x.trim()) : null,
+  };
+  if (values.sessions) {
+    if (values.calib || values.detections || positionals.length) throw new Error('--sessions takes no --calib, --detections or videos: each session folder holds its own');
+    return runSessions(values.sessions, resolve(values.out!), settings);
+  }
+  return runSession(values.calib!, positionals, values.detections ?? null, resolve(values.out!), settings);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`process: ${(e as Error).message}\n${usage}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_NOISE } from '../sim/noise';
+import { ringRig } from '../sim/rig';
+import { makeRng } from '../sim/rng';
+import { simulateFrame } from '../sim/simulate';
+import { TriangulationMethod } from '../triangulation';
+import type { Camera } from '../geometry/camera';
+import type { DetectedFrameSet } from './flow';
+import { FusionPipeline } from './pipeline';
+import type { FusionMethod, Pose3D } from './types';
+
+function frameAt(t: number, cams = ringRig(4), level = 0): DetectedFrameSet {
+  const f = simulateFrame(t, cams, { noise: DEFAULT_NOISE, level, dropped: new Set() }, makeRng(1));
+  return { time: f.time, views: f.views, status: f.status, timings: { capture: 1, detection: 2, skew: 0.5 }, gt: f.gt };
+}
+
+const triangulation = () => [new TriangulationMethod('dlt'), new TriangulationMethod('robust')];
+
+describe('fusion pipeline', () => {
+  it('fuses a frame set on its rig with every method, as person 0, in the registry\'s order', async () => {
+    const cams = ringRig(4);
+    const p = new FusionPipeline(triangulation());
+    expect(p.methodIds).toEqual(['robust', 'dlt']);
+    p.setRig(cams);
+    const f = (await p.fuse(frameAt(1, cams)))!;
+    expect(f.people).toHaveLength(1);
+    expect(f.people[0].person).toBe(0);
+    expect(Object.keys(f.people[0].poses).sort()).toEqual(['dlt', 'robust']);
+    for (let k = 0; k < 51; k++) expect(f.people[0].poses.robust!.joints[k]).toBeCloseTo(f.frame.gt!.joints[k], 6);
+    expect(f.timings.fusion).toBeGreaterThanOrEqual(0);
+  });
+
+  it('fuses nothing without a rig or against a rig of another size', async () => {
+    const p = new FusionPipeline(triangulation());
+    expect(await p.fuse(frameAt(1))).toBeNull();
+    p.setRig(ringRig(4));
+    expect(await p.fuse(frameAt(2, ringRig(3)))).toBeNull();
+  });
+
+  it('resets temporal methods on a new rig and where time jumps, not within a steady stream', async () => {
+    let resets = 0;
+    const temporal: FusionMethod = {
+      id: 'robust', label: 'counting', timing: 'causal',
+      estimateFrames: async (_c: readonly Camera[], frames) => frames.map((): Pose3D | null => null),
+      reset: () => void resets++,
+    };
+    const cams = ringRig(3);
+    const p = new FusionPipeline([temporal]);
+    p.setRig(cams);
+    const base = resets;
+    for (const t of [1, 1 + 1 / 15, 1 + 2 / 15]) await p.fuse(frameAt(t, cams));
+    expect(resets).toBe(base);
+    await p.fuse(frameAt(5, cams)); // a 4 s gap
+    expect(resets).toBe(base + 1);
+    await p.fuse(frameAt(4, cams)); // time goes back
+    expect(resets).toBe(base + 2);
+    p.setRig(ringRig(3));
+    expect(resets).toBe(base + 3);
+  });
+
+  it('smooths each method when asked, and forgets the history when the settings change', async () => {
+    const cams = ringRig(4);
+    const p = new FusionPipeline(triangulation());
+    p.setRig(cams);
+    p.setSettings({ smoothing: true });
+    const a = (await p.fuse(frameAt(1, cams, 1)))!.people[0].poses.robust!;
+    const b = (await p.fuse(frameAt(1 + 1 / 15, cams, 1)))!.people[0].poses.robust!;
+    expect(a.joints.every(Number.isFinite)).toBe(true);
+    expect(b.joints.every(Number.isFinite)).toBe(true);
+    expect(p.settings.smoothing).toBe(true);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * The fusion pipeline: every method of the run on one frame set, on the rig set with setRig. Pure (no DOM, no
+ * app state): the session feeds it, and its API is small and message-friendly (setRig, fuse, reset, settings)
+ * so it can run in a worker unchanged.
+ *
+ * Temporal methods and smoothing keep state between frame sets; it is dropped where time jumps (segments.ts),
+ * on a new rig and on reset().
+ */
+import type { Camera } from '../geometry/camera';
+import type { FusionMethod, Pose3D, FrameViews } from './types';
+import type { DetectedFrameSet, FusedFrameSet } from './flow';
+import { byMethodOrder } from './registry';
+import { isTimeJump } from './segments';
+import { NUM_JOINTS } from '../keypoints';
+import { OneEuroPoseFilter, DEFAULT_ONE_EURO, type OneEuroParams } from '../export/one-euro';
+
+export interface PipelineSettings {
+  /** One Euro smoothing of each method's output; off by default so the comparison shows raw outputs. */
+  smoothing: boolean;
+  oneEuro: OneEuroParams;
+}
+
+export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { smoothing: false, oneEuro: { ...DEFAULT_ONE_EURO } };
+
+/** A method with a synchronous single-frame path (triangulation): no microtask per frame set. */
+type SyncMethod = FusionMethod & { estimate?(cameras: readonly Camera[], views: FrameViews): Pose3D | null };
+
+export class FusionPipeline {
+  private methods: SyncMethod[] = [];
+  private rig: readonly Camera[] | null = null;
+  private settingsNow: PipelineSettings = { ...DEFAULT_PIPELINE_SETTINGS, oneEuro: { ...DEFAULT_PIPELINE_SETTINGS.oneEuro } };
+  private filters = new Map<string, OneEuroPoseFilter>();
+  private lastTime = NaN;
+  /** Told when a method throws on a frame set (its pose is then null and the others go on); default: console.warn. */
+  onMethodError: ((id: string, error: unknown) => void) | null = null;
+
+  constructor(methods: readonly FusionMethod[] = []) {
+    for (const m of methods) this.addMethod(m);
+  }
+
+  /** Adds a method (e.g. the lifter once its weights have loaded), kept in the registry's display order. */
+  addMethod(m: FusionMethod): void {
+    this.methods = this.methods.filter((x) => x.id !== m.id);
+    this.methods.push(m);
+    const order = byMethodOrder(this.methods.map((x) => x.id));
+    this.methods.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  }
+
+  /** Takes a method out (a lifter being moved to another backend); the caller disposes it. */
+  removeMethod(id: string): FusionMethod | null {
+    const m = this.methods.find((x) => x.id === id) ?? null;
+    this.methods = this.methods.filter((x) => x.id !== id);
+    return m;
+  }
+
+  get methodIds(): string[] {
+    return this.methods.map((m) => m.id);
+  }
+
+  /** The calibrated cameras of the frame sets to come, one per view in order; null = none (fuse gives null). */
+  setRig(cameras: readonly Camera[] | null): void {
+    if (cameras === this.rig) return;
+    this.rig = cameras;
+    this.reset();
+  }
+
+  get settings(): PipelineSettings {
+    return this.settingsNow;
+  }
+
+  setSettings(patch: Partial<PipelineSettings>): void {
+    this.settingsNow = { ...this.settingsNow, ...patch };
+    this.resetSmoothing();
+  }
+
+  /** Forgets every past frame set: a new run, a jump on the timeline. */
+  reset(): void {
+    for (const m of this.methods) m.reset?.();
+    this.resetSmoothing();
+    this.lastTime = NaN;
+  }
+
+  /**
+   * Runs every method on one frame set. Null when there is no rig or the frame set has another number of views
+   * than the rig has cameras (nothing is fused against the wrong cameras).
+   */
+  async fuse(frame: DetectedFrameSet): Promise<FusedFrameSet | null> {
+    const cameras = this.rig;
+    if (!cameras || cameras.length !== frame.views.length) return null;
+    if (Number.isFinite(this.lastTime) && isTimeJump(this.lastTime, frame.time)) this.reset();
+    this.lastTime = frame.time;
+    const poses: Record<string, Pose3D | null> = {};
+    const timings: Record<string, number> = {};
+    const t0 = performance.now();
+    for (const m of this.methods) {
+      const s = performance.now();
+      let pose: Pose3D | null;
+      try {
+        pose = m.estimate ? m.estimate(cameras, frame.views) : (await m.estimateFrames(cameras, [frame.views], [frame.time]))[0];
+      } catch (e) {
+        if (this.onMethodError) this.onMethodError(m.id, e);
+        else console.warn(`${m.id} failed`, e);
+        pose = null;
+      }
+      timings[m.id] = performance.now() - s;
+      poses[m.id] = pose && this.settingsNow.smoothing ? this.smooth(m.id, frame.time, pose) : pose;
+    }
+    timings.fusion = performance.now() - t0;
+    return { frame, people: [{ person: 0, poses }], timings };
+  }
+
+  dispose(): void {
+    for (const m of this.methods) m.dispose?.();
+    this.methods = [];
+  }
+
+  private resetSmoothing(): void {
+    for (const f of this.filters.values()) f.reset();
+  }
+
+  private smooth(id: string, time: number, pose: Pose3D): Pose3D {
+    let f = this.filters.get(id);
+    if (!f) this.filters.set(id, (f = new OneEuroPoseFilter(NUM_JOINTS * 3)));
+    f.params = this.settingsNow.oneEuro;
+    return { ...pose, joints: f.filter(time, pose.joints, pose.valid) };
+  }
+}

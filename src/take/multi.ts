@@ -1,0 +1,202 @@
+/**
+ * The take file, version 2: several people (docs/formats.md, "version 2"). Same header as version 1 (cameras,
+ * fps, layout, meta: the v1 pieces are reused), but each view holds every person detected in it, the truth may
+ * hold several people with ids, and a synthetic take may say which true person each detection shows.
+ * `parseMultiTake` reads both versions: a v1 take becomes a multi-person take with at most one detection per view
+ * and its truth as person 0, so everything downstream has one shape.
+ */
+import { z } from 'zod';
+import { cameraToJSON, makeCamera, type Camera } from '../geometry/camera';
+import { COCO17_NAMES, NUM_JOINTS } from '../keypoints/coco17';
+import { LAYOUTS, toCoco17 } from '../keypoints/layouts';
+import { cameraSchema } from './schema';
+import { parseTake, TakeError, type Take } from './take';
+
+export interface PersonTruth {
+  /** The person's id, stable over the take. */
+  id: number;
+  joints: Float64Array;
+  valid: Uint8Array;
+}
+
+export interface MultiTakeFrame {
+  time: number;
+  /** Per camera: every detection in that view (COCO-17, raw pixels); null = no frame from that camera. */
+  views: (Float32Array[] | null)[];
+  /** Per camera, per detection: the true person id it shows, −1 a false detection (synthetic takes); or null. */
+  labels: (number[] | null)[] | null;
+  gt: PersonTruth[] | null;
+  extra: Record<string, unknown>;
+}
+
+export interface MultiTake {
+  /** The version the file had (1 or 2); written back as 2. */
+  version: 1 | 2;
+  fps: number;
+  sourceLayout: string;
+  cameras: Camera[];
+  frames: MultiTakeFrame[];
+  meta: Record<string, unknown>;
+  extra: Record<string, unknown>;
+}
+
+const finite = z.number().finite();
+const point2d = z.tuple([finite, finite, finite.min(0).max(1)]);
+
+const headerV2 = z
+  .object({
+    format: z.literal('multiview-take'),
+    version: z.literal(2),
+    fps: finite.positive(),
+    keypoints2d: z.enum(Object.keys(LAYOUTS) as [string, ...string[]]),
+    cameras: z.array(cameraSchema).min(1).max(64),
+    frames: z.array(z.unknown()),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+
+function frameV2(nPoints: number, nCams: number) {
+  const perCam = <T extends z.ZodTypeAny>(t: T) => z.array(t.nullable()).length(nCams, { message: `must have one entry per camera (${nCams})` });
+  return z
+    .object({
+      time: finite,
+      views: perCam(z.array(z.array(point2d).length(nPoints))),
+      labels: perCam(z.array(z.number().int().min(-1))).nullable().optional(),
+      gt: z.array(z.object({ id: z.number().int().min(0), joints: z.record(z.string(), z.tuple([finite, finite, finite])) }).passthrough()).nullable().optional(),
+    })
+    .passthrough();
+}
+
+const FRAME_KEYS = new Set(['time', 'views', 'labels', 'gt']);
+const HEADER_KEYS = new Set(['format', 'version', 'fps', 'keypoints2d', 'cameras', 'frames', 'meta']);
+
+function fail(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>, frame: number | null): TakeError {
+  let path = '';
+  for (const p of [...prefix, ...issue.path]) path += typeof p === 'number' ? `[${p}]` : path ? `.${String(p)}` : String(p);
+  path ||= '(root)';
+  return new TakeError(`Invalid take file — ${frame === null ? '' : `frame ${frame}: `}${path}: ${issue.message}`, path, frame);
+}
+
+/** A v1 take in the multi-person shape: one detection per view at most, its truth as person 0. */
+export function fromSingleTake(take: Take): MultiTake {
+  return {
+    version: 1,
+    fps: take.fps,
+    sourceLayout: take.sourceLayout,
+    cameras: take.cameras,
+    frames: take.frames.map((f) => ({
+      time: f.time,
+      views: f.views.map((v) => (v ? [v] : [])),
+      labels: null,
+      gt: f.gt ? [{ id: 0, joints: f.gt.joints, valid: f.gt.valid }] : null,
+      extra: f.extra,
+    })),
+    meta: take.meta,
+    extra: take.extra,
+  };
+}
+
+/** Parses a take of version 1 or 2 (JSON text or a parsed value). Throws TakeError naming the field and frame. */
+export function parseMultiTake(input: string | unknown): MultiTake {
+  let raw: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      raw = JSON.parse(input);
+    } catch (e) {
+      throw new TakeError(`Invalid take file — not JSON: ${(e as Error).message}`, '(root)', null);
+    }
+  }
+  if (typeof raw === 'object' && raw !== null && (raw as { version?: unknown }).version === 1) return fromSingleTake(parseTake(raw));
+  const header = headerV2.safeParse(raw);
+  if (!header.success) {
+    const issue = header.error.issues[0];
+    throw fail(issue, [], issue.path[0] === 'frames' && typeof issue.path[1] === 'number' ? issue.path[1] : null);
+  }
+  const h = header.data;
+  const names = new Set<string>();
+  h.cameras.forEach((c, i) => {
+    if (names.has(c.name)) throw new TakeError(`Invalid take file — cameras[${i}].name: duplicate camera name "${c.name}"`, `cameras[${i}].name`, null);
+    names.add(c.name);
+  });
+  const layout = LAYOUTS[h.keypoints2d];
+  const nPoints = layout.names.length;
+  const cameras = h.cameras.map((c) => makeCamera(c));
+  const schema = frameV2(nPoints, cameras.length);
+  const flat = new Float32Array(nPoints * 3);
+  let lastTime = -Infinity;
+  const frames = h.frames.map((rawFrame, i): MultiTakeFrame => {
+    const parsed = schema.safeParse(rawFrame);
+    if (!parsed.success) throw fail(parsed.error.issues[0], ['frames', i], i);
+    const f = parsed.data;
+    const at = (p: string) => new TakeError(`Invalid take file — frame ${i}: frames[${i}].${p}`, `frames[${i}].${p.split(':')[0]}`, i);
+    if (f.time < lastTime) throw at(`time: ${f.time} is earlier than the previous frame's ${lastTime}`);
+    lastTime = f.time;
+    const views = f.views.map((people) =>
+      people === null
+        ? null
+        : people.map((pts) => {
+            pts.forEach((p, k) => flat.set(p, 3 * k));
+            return toCoco17(layout, flat, 3);
+          }),
+    );
+    const labels = f.labels ?? null;
+    labels?.forEach((l, c) => {
+      if ((l === null) !== (views[c] === null) || (l && l.length !== views[c]!.length)) {
+        throw at(`labels[${c}]: must have one label per detection of views[${c}] (${views[c]?.length ?? 'null'})`);
+      }
+    });
+    const ids = new Set<number>();
+    const gt = f.gt
+      ? f.gt.map((p, k) => {
+          if (ids.has(p.id)) throw at(`gt[${k}].id: duplicate person id ${p.id}`);
+          ids.add(p.id);
+          const joints = new Float64Array(NUM_JOINTS * 3), valid = new Uint8Array(NUM_JOINTS);
+          for (const [name, xyz] of Object.entries(p.joints)) {
+            const j = (COCO17_NAMES as readonly string[]).indexOf(name);
+            if (j < 0) throw at(`gt[${k}].joints.${name}: unknown joint name (expected COCO-17 names)`);
+            joints.set(xyz, 3 * j);
+            valid[j] = 1;
+          }
+          return { id: p.id, joints, valid };
+        })
+      : null;
+    const extra: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(f)) if (!FRAME_KEYS.has(k)) extra[k] = v;
+    return { time: f.time, views, labels, gt, extra };
+  });
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(h)) if (!HEADER_KEYS.has(k)) extra[k] = v;
+  return { version: 2, fps: h.fps, sourceLayout: h.keypoints2d, cameras, frames, meta: h.meta ?? {}, extra };
+}
+
+const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+
+/** The JSON value of a multi-person take, always version 2 and COCO-17. */
+export function multiTakeToJSON(take: MultiTake, pixelDecimals = 2, metreDecimals = 4) {
+  const kp = (v: Float32Array) => Array.from({ length: NUM_JOINTS }, (_, j) => [round(v[3 * j], pixelDecimals), round(v[3 * j + 1], pixelDecimals), round(v[3 * j + 2], 3)]);
+  return {
+    format: 'multiview-take' as const,
+    version: 2 as const,
+    fps: take.fps,
+    keypoints2d: 'coco17' as const,
+    cameras: take.cameras.map(cameraToJSON),
+    frames: take.frames.map((f) => {
+      const out: Record<string, unknown> = { time: round(f.time, 6), views: f.views.map((people) => (people ? people.map(kp) : null)) };
+      if (f.labels) out.labels = f.labels;
+      out.gt = f.gt
+        ? f.gt.map((p) => {
+            const joints: Record<string, number[]> = {};
+            for (let j = 0; j < NUM_JOINTS; j++) if (p.valid[j]) joints[COCO17_NAMES[j]] = [0, 1, 2].map((a) => round(p.joints[3 * j + a], metreDecimals));
+            return { id: p.id, joints };
+          })
+        : null;
+      return Object.assign(out, f.extra);
+    }),
+    meta: take.meta,
+    ...take.extra,
+  };
+}
+
+export function serializeMultiTake(take: MultiTake, pixelDecimals?: number, metreDecimals?: number): string {
+  return JSON.stringify(multiTakeToJSON(take, pixelDecimals, metreDecimals));
+}
