@@ -52,9 +52,10 @@ describe('npm run process', () => {
     writeFileSync(join(dir, 'late.take.json'), serializeTake({ ...take, frames: shifted }));
     writeFileSync(join(dir, 'calib.json'), JSON.stringify(calibrationToJSON(take.cameras)));
     const out = join(dir, 'out');
-    const r = runCli('cli/process.ts', ['--calib', join(dir, 'calib.json'), '--detections', join(dir, 'late.take.json'), '-o', out, '--methods', 'robust,dlt', '--fill-gaps', '0.2']);
+    const r = runCli('cli/process.ts', ['--calib', join(dir, 'calib.json'), '--detections', join(dir, 'late.take.json'), '-o', out, '--methods', 'robust,dlt', '--fill-gaps', '0.2', '--filter-hz', '6']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/wrote 11 files/);
+    expect(r.out).not.toMatch(/not filtered/);
     const written = parseTake(readFileSync(join(out, 'late.take.json'), 'utf8'));
     const sync = (written.meta.sync as { views: { camera: string; offsetS: number }[] }).views;
     expect(Math.abs(sync[1].offsetS * 60 - 7)).toBeLessThan(1);
@@ -78,6 +79,7 @@ describe('npm run process', () => {
   });
 
   it('says what is wrong with its input, naming it', () => {
+    expect(runCli('cli/process.ts', ['--calib', 'x.json', '--filter-hz', 'abc', 'a.mp4']).out).toMatch(/--filter-hz/);
     const r = runCli('cli/process.ts', ['--calib', 'nope.json', `${VIDEOS}/cam01.mp4`]);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/nope\.json/);

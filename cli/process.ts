@@ -1,6 +1,6 @@
 /**
  * npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model movenet-lightning] [--max-side 640]
- *                    [--methods robust,dlt] [--no-sync] [--fill-gaps 0.25] [--max-frames N]
+ *                    [--methods robust,dlt] [--no-sync] [--fill-gaps 0.25] [--filter-hz 6] [--max-frames N]
  * npm run process -- --calib CALIB --detections TAKE [-o DIR] …      (2D already detected: skips the videos)
  * npm run process -- --sessions DIR [-o OUT] …                          (every session folder in DIR, see runSessions)
  *
@@ -10,6 +10,7 @@
  * the calibration's camera order. At the end it lists what it wrote and everything it could not do; the exit code
  * is 0 when every method and export was written, 1 when something was left out, 2 on bad input.
  */
+import { parseNumber } from './lib/args';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
@@ -20,7 +21,7 @@ import { parseTake } from '../src/take';
 import type { KeypointTrack } from '../src/sync';
 import { processDetections } from './lib/process-run';
 
-const usage = `usage: npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model ${MODEL_IDS.join('|')}] [--max-side 640] [--methods a,b] [--no-sync] [--fill-gaps SECONDS]
+const usage = `usage: npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model ${MODEL_IDS.join('|')}] [--max-side 640] [--methods a,b] [--no-sync] [--fill-gaps SECONDS] [--filter-hz HZ]
        npm run process -- --calib CALIB --detections TAKE.json [-o DIR] […]
        npm run process -- --sessions DIR [-o OUT] […]   (each subfolder: one calibration file and its videos or a *.take.json)`;
 
@@ -58,6 +59,7 @@ interface RunSettings {
   methods: string[] | null;
   sync: boolean;
   fillGapsS: number;
+  filterHz: number;
 }
 
 /** One recording: its calibration, and its videos (one per camera, in order) or a take of detections. */
@@ -95,7 +97,7 @@ async function runSession(calibPath: string, videos: string[], detections: strin
   }
   const offset = detections ? 0 : 0.5;
   const report = await processDetections(cameras, tracks, {
-    outDir, baseName, methods: s.methods, sync: s.sync, fillGapsS: s.fillGapsS,
+    outDir, baseName, methods: s.methods, sync: s.sync, fillGapsS: s.fillGapsS, filterHz: s.filterHz,
     log: (l) => console.log(l), progress: (f, stage) => bar(offset + (1 - offset) * f, stage),
   });
   console.log(`\n${report.frames} frame sets, methods ${report.methods.join(', ') || 'none'}; wrote ${report.files.length} files to ${outDir}:`);
@@ -153,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
       methods: { type: 'string' },
       'no-sync': { type: 'boolean', default: false },
       'fill-gaps': { type: 'string', default: '0' },
+      'filter-hz': { type: 'string', default: '0' },
       'max-frames': { type: 'string' },
       detections: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -164,12 +167,14 @@ async function main(argv: string[]): Promise<number> {
   if (!isModelId(model)) throw new Error(`--model: "${model}" is not one of ${MODEL_IDS.join(', ')}`);
   const fillGapsS = Number(values['fill-gaps']);
   if (!(fillGapsS >= 0)) throw new Error(`--fill-gaps: expected seconds ≥ 0, got "${values['fill-gaps']}"`);
+  // 0 = no filtering; else the zero-phase Butterworth cut-off, below half of any frame rate a video has.
+  const filterHz = parseNumber(values['filter-hz'], '--filter-hz', { min: 0, max: 100 });
   const maxFrames = values['max-frames'] === undefined ? Infinity : Number(values['max-frames']);
   if (!(maxFrames >= 1) || (Number.isFinite(maxFrames) && !Number.isInteger(maxFrames))) throw new Error(`--max-frames: expected a whole number ≥ 1, got "${values['max-frames']}"`);
   const maxSide = Number(values['max-side']);
   if (!Number.isInteger(maxSide) || maxSide < 0) throw new Error(`--max-side: expected a whole number of pixels, got "${values['max-side']}"`);
   const settings: RunSettings = {
-    model, maxSide, maxFrames, fillGapsS, sync: !values['no-sync'], methods: values.methods ? values.methods.split(',').map((x) => x.trim()) : null,
+    model, maxSide, maxFrames, fillGapsS, filterHz, sync: !values['no-sync'], methods: values.methods ? values.methods.split(',').map((x) => x.trim()) : null,
   };
   if (values.sessions) {
     if (values.calib || values.detections || positionals.length) throw new Error('--sessions takes no --calib, --detections or videos: each session folder holds its own');

@@ -4,6 +4,7 @@
  * and every method's 3D) and every export format. Whatever cannot be done is collected in `problems` and the run
  * goes on with the rest. Detection (ffmpeg + the app's detector) is the CLI's job, so this part runs anywhere.
  */
+import { butterworthPoses } from '../../src/export/butterworth';
 import { exportFrame, posesZUp } from '../../src/export/frame';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ export interface ProcessOptions {
   sync: boolean;
   /** Fill gaps up to this long (seconds) in the exports; 0 = none. */
   fillGapsS: number;
+  /** Zero-phase Butterworth low-pass of the exports at this cut-off (Hz), after gap filling; 0 = none. */
+  filterHz: number;
   log: (line: string) => void;
   progress: (fraction: number, stage: string) => void;
 }
@@ -115,6 +118,13 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
       const r = fillGaps(seq, rel, { maxGapS: o.fillGapsS });
       seq = r.poses;
       o.log(`  ${m.id}: ${r.filledCount} joint-frames filled, ${r.leftEmpty} left empty (gaps over ${o.fillGapsS} s)`);
+    }
+    if (o.filterHz > 0) {
+      try {
+        seq = butterworthPoses(seq, take.fps, { cutoffHz: o.filterHz });
+      } catch (e) {
+        problems.push(`${m.id}: not filtered: ${(e as Error).message}`);
+      }
     }
     for (const format of EXPORT_FORMATS) {
       const path = join(o.outDir, exportFileName({ baseName: o.baseName, method: m.id, format }));
