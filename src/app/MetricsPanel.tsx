@@ -48,7 +48,7 @@ export function MetricsPanel() {
             <tr><th>MPJPE per person, now mm</th>{methods.map((id) => <th key={id} title={methodLabel(id)}><span className="swatch" style={{ background: methodColour(id) }} /></th>)}</tr>
           </thead>
           <tbody>
-            {snap.people.map((p) => (
+            {[...snap.people].sort((a, b) => a.person - b.person).map((p) => (
               <tr key={p.person} data-testid={`mpjpe-person-${p.person}`}>
                 <td><span className="swatch" style={{ background: personColour(p.person) }} /> {personLabel(p.person)}{p.truth >= 0 ? ` (figure ${p.truth + 1})` : ''}</td>
                 {methods.map((id) => <td key={id} data-testid={`mpjpe-person-${p.person}-${id}`}>{mm(p.mpjpe[id] ?? NaN)}</td>)}

@@ -91,7 +91,7 @@ export class PeopleLayer {
         this.group.add(sk.group);
       }
       const label = new THREE.Sprite(new THREE.SpriteMaterial({ depthTest: false, transparent: true }));
-      label.scale.set(0.3, 0.15, 1);
+      label.scale.set(0.4, 0.2, 1);
       label.renderOrder = 10;
       label.visible = false;
       this.group.add(label);
@@ -116,7 +116,10 @@ export class PeopleLayer {
       g.textAlign = 'center';
       g.textBaseline = 'middle';
       g.fillText(personLabel(person), 64, 34);
-      this.textures.set(person, (tex = new THREE.CanvasTexture(c)));
+      tex = new THREE.CanvasTexture(c);
+      // The canvas holds sRGB colours: say so, so the label reaches the screen in the person's colour.
+      tex.colorSpace = THREE.SRGBColorSpace;
+      this.textures.set(person, tex);
     }
     (slot.label.material as THREE.SpriteMaterial).map = tex;
     (slot.label.material as THREE.SpriteMaterial).needsUpdate = true;
