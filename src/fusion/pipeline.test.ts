@@ -103,3 +103,24 @@ describe('fusion pipeline, several people', () => {
     expect([...idsByTruth.values()].map((s) => s.size)).toEqual([1, 1, 1]);
   });
 });
+
+describe('fusion pipeline, several people, a failing method', () => {
+  it('leaves the failing method\'s poses null for everyone and the others go on', async () => {
+    const { proceduralFigures } = await import('../sim/figures');
+    const { simulateScene } = await import('../sim/scene');
+    const cams = ringRig(4);
+    const broken: FusionMethod = { id: 'lifter', estimateFrames: () => Promise.reject(new Error('boom')) } as unknown as FusionMethod;
+    const p = new FusionPipeline([...triangulation(), broken]);
+    const seen: string[] = [];
+    p.onMethodError = (id) => void seen.push(id);
+    p.setRig(cams);
+    const s = simulateScene(2, cams, proceduralFigures(2), { noise: DEFAULT_NOISE, level: 0, occlusion: false, grabProbability: 0, posters: [], reflections: [] }, makeRng(5));
+    const f = (await p.fuse({ time: s.time, views: cams.map(() => null), status: cams.map(() => 'ok'), timings: {}, people: s.views }))!;
+    expect(f.people).toHaveLength(2);
+    for (const person of f.people) {
+      expect(person.poses.lifter).toBeNull();
+      expect(person.poses.robust).not.toBeNull();
+    }
+    expect(seen).toEqual(['lifter']);
+  });
+});

@@ -127,22 +127,32 @@ export class FusionPipeline {
     const step = this.stage.step(frame.time, frame.people!);
     const timings: Record<string, number> = { association: performance.now() - t0 };
     const shared = this.methods.filter((m) => (m.timing ?? 'frame') === 'frame');
-    const fusion = new PeopleFusion(shared);
+    const input = step.people.map((p) => ({ id: p.id, views: p.person.views }));
+    let people: PersonPoses[] = step.people.map((p) => ({ person: p.id, poses: {} }));
     const s = performance.now();
-    let people: PersonPoses[];
-    try {
-      people = await fusion.fuse(cameras, step.people.map((p) => ({ id: p.id, views: p.person.views })), frame.time);
-    } catch (e) {
-      if (this.onMethodError) this.onMethodError('people', e);
-      else console.warn('fusion per person failed', e);
-      people = step.people.map((p) => ({ person: p.id, poses: Object.fromEntries(shared.map((m) => [m.id, null])) }));
+    // One method at a time, so one that throws leaves its poses null and the others go on (as for one person).
+    for (const m of shared) {
+      const ms = performance.now();
+      let out: PersonPoses[] | null = null;
+      try {
+        out = await new PeopleFusion([m]).fuse(cameras, input, frame.time);
+      } catch (e) {
+        if (this.onMethodError) this.onMethodError(m.id, e);
+        else console.warn(`${m.id} failed`, e);
+      }
+      people.forEach((p, i) => ((p.poses as Record<string, Pose3D | null>)[m.id] = out?.[i].poses[m.id] ?? null));
+      timings[m.id] = performance.now() - ms;
     }
     timings.people = performance.now() - s;
-    if (this.settingsNow.smoothing)
+    if (this.settingsNow.smoothing) {
+      // Filters of people the tracker has forgotten go with them.
+      const keep = new Set(this.stage.ids);
+      for (const key of this.filters.keys()) if (key.includes('#') && !keep.has(Number(key.slice(key.indexOf('#') + 1)))) this.filters.delete(key);
       people = people.map((p) => ({
         person: p.person,
         poses: Object.fromEntries(Object.entries(p.poses).map(([id, pose]) => [id, pose && this.smooth(`${id}#${p.person}`, frame.time, pose)])),
       }));
+    }
     timings.fusion = performance.now() - t0;
     return { frame, people, timings };
   }
