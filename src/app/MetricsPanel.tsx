@@ -3,6 +3,7 @@ import { byMethodOrder, methodColour, methodLabel } from '../fusion/registry';
 import type { MetricsSnapshot } from '../session/metrics';
 import { session } from './app-session';
 import { activeView } from './ViewerPanel';
+import { personColour, personLabel } from '../viewer/people';
 
 const mm = (m: number) => (Number.isFinite(m) ? (m * 1000).toFixed(1) : '—');
 const ms = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(1) : '—');
@@ -36,6 +37,21 @@ export function MetricsPanel() {
                 <td><span className="swatch" style={{ background: methodColour(id) }} /> {methodLabel(id)}</td>
                 <td data-testid={`mpjpe-${id}-current`}>{mm(snap.mpjpe[id].current)}</td>
                 <td data-testid={`mpjpe-${id}-mean`}>{mm(snap.mpjpe[id].mean)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {snap.people.length > 0 && (
+        <table className="metrics" data-testid="mpjpe-people">
+          <thead>
+            <tr><th>MPJPE per person, now mm</th>{methods.map((id) => <th key={id} title={methodLabel(id)}><span className="swatch" style={{ background: methodColour(id) }} /></th>)}</tr>
+          </thead>
+          <tbody>
+            {[...snap.people].sort((a, b) => a.person - b.person).map((p) => (
+              <tr key={p.person} data-testid={`mpjpe-person-${p.person}`}>
+                <td><span className="swatch" style={{ background: personColour(p.person) }} /> {personLabel(p.person)}{p.truth >= 0 ? ` (figure ${p.truth + 1})` : ''}</td>
+                {methods.map((id) => <td key={id} data-testid={`mpjpe-person-${p.person}-${id}`}>{mm(p.mpjpe[id] ?? NaN)}</td>)}
               </tr>
             ))}
           </tbody>

@@ -30,7 +30,7 @@ export function SimTiles() {
         const k = c.width / cam.width;
         ctx.fillStyle = '#0d0f13';
         ctx.fillRect(0, 0, c.width, c.height);
-        const view = f.frame.views[i];
+        const view = f.frame.people ? f.frame.people[i] : f.frame.views[i];
         const errors = view ? drawFusedOverlay(ctx, cam, i, f, k, METHOD_COLORS, DEFAULT_METHOD_IDS) : {};
         const lines = Object.entries(errors).filter(([, e]) => Number.isFinite(e)).map(([id, e]) => [id, `${id} ${e.toFixed(1)} px`] as [string, string]);
         ctx.font = '11px system-ui, sans-serif';

@@ -28,6 +28,10 @@ export function SimulationPanel() {
         <b>{s.cameras}</b>
       </label>
       <label className="row">
+        people <input type="range" min={1} max={4} step={1} value={s.people} data-testid="sim-people" onChange={(e) => simSettings.update({ people: Number(e.target.value) })} />
+        <b data-testid="sim-people-value">{s.people}</b>
+      </label>
+      <label className="row">
         noise <input type="range" min={0} max={3} step={0.1} value={s.noise} data-testid="sim-noise" onChange={(e) => simSettings.update({ noise: Number(e.target.value) })} />
         <b>{s.noise.toFixed(1)}×</b>
       </label>

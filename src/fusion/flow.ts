@@ -4,6 +4,7 @@
  * cross a worker boundary as it is.
  */
 import type { FrameViews, PersonPoses, Pose3D } from './types';
+import type { MultiFrameViews } from '../people/types';
 
 export type ViewStatus = 'ok' | 'lost' | 'no-detection';
 
@@ -18,6 +19,20 @@ export interface DetectedFrameSet {
   timings: Readonly<Record<string, number>>;
   /** World-space truth when the source knows it (simulation, takes with gt): x,y,z×17; NaN-free, with a mask. */
   gt?: { joints: Float64Array; valid: Uint8Array } | null;
+  /**
+   * A multi-person source: per view every person detected (null = no frame). Absent for a single-person source,
+   * whose `views` are then all there is; when present, `views` still hold one person (the first figure) so
+   * single-person consumers keep working, and fusion associates `people` instead.
+   */
+  people?: MultiFrameViews;
+  /** Truth of every person with its id (multi-person simulation); `gt` is then the first one's. */
+  truths?: ReadonlyArray<PersonTruth>;
+}
+
+export interface PersonTruth {
+  id: number;
+  joints: Float64Array;
+  valid: Uint8Array;
 }
 
 export interface FusedFrameSet {

@@ -70,3 +70,57 @@ describe('fusion pipeline', () => {
     expect(p.settings.smoothing).toBe(true);
   });
 });
+
+describe('fusion pipeline, several people', () => {
+  it('associates a multi-person frame set and fuses each person under a stable id, through the worker packing', async () => {
+    const { proceduralFigures } = await import('../sim/figures');
+    const { simulateScene } = await import('../sim/scene');
+    const { packFrame, unpackFrame } = await import('./protocol');
+    const cams = ringRig(5);
+    const figs = proceduralFigures(3);
+    const p = new FusionPipeline(triangulation());
+    p.setRig(cams);
+    const rng = makeRng(3);
+    const base = { noise: DEFAULT_NOISE, level: 0.5, occlusion: true, grabProbability: 0.3, posters: [], reflections: [] };
+    const idsByTruth = new Map<number, Set<number>>();
+    let worst = 0;
+    for (let i = 0; i < 30; i++) {
+      const s = simulateScene(1 + i / 15, cams, figs, base, rng);
+      const frame: DetectedFrameSet = { time: s.time, views: cams.map(() => null), status: cams.map(() => 'ok'), timings: {}, people: s.views };
+      const f = (await p.fuse(unpackFrame(packFrame(frame).frame)))!;
+      expect(f.people.length).toBe(3);
+      for (const person of f.people) {
+        const pose = person.poses.robust!;
+        // Nearest truth by hip centre: who this id is now.
+        const hip = (j: Float64Array) => [0.5 * (j[33] + j[36]), 0.5 * (j[35] + j[38])];
+        const [hx, hz] = hip(pose.joints);
+        const t = s.truth.reduce((a, b) => (Math.hypot(hip(a.joints)[0] - hx, hip(a.joints)[1] - hz) < Math.hypot(hip(b.joints)[0] - hx, hip(b.joints)[1] - hz) ? a : b));
+        if (i >= 5) (idsByTruth.get(t.id) ?? idsByTruth.set(t.id, new Set()).get(t.id)!).add(person.person);
+        worst = Math.max(worst, Math.hypot(hip(t.joints)[0] - hx, hip(t.joints)[1] - hz));
+      }
+    }
+    expect(worst).toBeLessThan(0.15);
+    expect([...idsByTruth.values()].map((s) => s.size)).toEqual([1, 1, 1]);
+  });
+});
+
+describe('fusion pipeline, several people, a failing method', () => {
+  it('leaves the failing method\'s poses null for everyone and the others go on', async () => {
+    const { proceduralFigures } = await import('../sim/figures');
+    const { simulateScene } = await import('../sim/scene');
+    const cams = ringRig(4);
+    const broken: FusionMethod = { id: 'lifter', estimateFrames: () => Promise.reject(new Error('boom')) } as unknown as FusionMethod;
+    const p = new FusionPipeline([...triangulation(), broken]);
+    const seen: string[] = [];
+    p.onMethodError = (id) => void seen.push(id);
+    p.setRig(cams);
+    const s = simulateScene(2, cams, proceduralFigures(2), { noise: DEFAULT_NOISE, level: 0, occlusion: false, grabProbability: 0, posters: [], reflections: [] }, makeRng(5));
+    const f = (await p.fuse({ time: s.time, views: cams.map(() => null), status: cams.map(() => 'ok'), timings: {}, people: s.views }))!;
+    expect(f.people).toHaveLength(2);
+    for (const person of f.people) {
+      expect(person.poses.lifter).toBeNull();
+      expect(person.poses.robust).not.toBeNull();
+    }
+    expect(seen).toEqual(['lifter']);
+  });
+});

@@ -7,12 +7,14 @@
  * on a new rig and on reset().
  */
 import type { Camera } from '../geometry/camera';
-import type { FusionMethod, Pose3D, FrameViews } from './types';
+import type { FusionMethod, Pose3D, FrameViews, PersonPoses } from './types';
 import type { DetectedFrameSet, FusedFrameSet } from './flow';
 import { byMethodOrder } from './registry';
 import { isTimeJump } from './segments';
 import { NUM_JOINTS } from '../keypoints';
 import { OneEuroPoseFilter, DEFAULT_ONE_EURO, type OneEuroParams } from '../export/one-euro';
+import { PeopleStage } from '../people/stage';
+import { PeopleFusion } from '../people/fuse';
 
 export interface PipelineSettings {
   /** One Euro smoothing of each method's output; off by default so the comparison shows raw outputs. */
@@ -31,6 +33,8 @@ export class FusionPipeline {
   private settingsNow: PipelineSettings = { ...DEFAULT_PIPELINE_SETTINGS, oneEuro: { ...DEFAULT_PIPELINE_SETTINGS.oneEuro } };
   private filters = new Map<string, OneEuroPoseFilter>();
   private lastTime = NaN;
+  /** Association and identities of multi-person frame sets, per rig (made on the first such frame set). */
+  private stage: PeopleStage | null = null;
   /** Told when a method throws on a frame set (its pose is then null and the others go on); default: console.warn. */
   onMethodError: ((id: string, error: unknown) => void) | null = null;
 
@@ -78,6 +82,7 @@ export class FusionPipeline {
     for (const m of this.methods) m.reset?.();
     this.resetSmoothing();
     this.lastTime = NaN;
+    this.stage = null;
   }
 
   /**
@@ -89,6 +94,7 @@ export class FusionPipeline {
     if (!cameras || cameras.length !== frame.views.length) return null;
     if (Number.isFinite(this.lastTime) && isTimeJump(this.lastTime, frame.time)) this.reset();
     this.lastTime = frame.time;
+    if (frame.people) return this.fusePeople(cameras, frame);
     const poses: Record<string, Pose3D | null> = {};
     const timings: Record<string, number> = {};
     const t0 = performance.now();
@@ -107,6 +113,48 @@ export class FusionPipeline {
     }
     timings.fusion = performance.now() - t0;
     return { frame, people: [{ person: 0, poses }], timings };
+  }
+
+  /**
+   * A multi-person frame set: association across views with the tracked people as priors, then every method per
+   * person (the frame methods batch all people in one call). People carry the tracker's stable ids. Methods with
+   * state between frame sets would need an instance per person (PeopleFusion's factory); the registry has none yet,
+   * so they are left out here rather than fed a mix of people.
+   */
+  private async fusePeople(cameras: readonly Camera[], frame: DetectedFrameSet): Promise<FusedFrameSet> {
+    const t0 = performance.now();
+    this.stage ??= new PeopleStage(cameras);
+    const step = this.stage.step(frame.time, frame.people!);
+    const timings: Record<string, number> = { association: performance.now() - t0 };
+    const shared = this.methods.filter((m) => (m.timing ?? 'frame') === 'frame');
+    const input = step.people.map((p) => ({ id: p.id, views: p.person.views }));
+    let people: PersonPoses[] = step.people.map((p) => ({ person: p.id, poses: {} }));
+    const s = performance.now();
+    // One method at a time, so one that throws leaves its poses null and the others go on (as for one person).
+    for (const m of shared) {
+      const ms = performance.now();
+      let out: PersonPoses[] | null = null;
+      try {
+        out = await new PeopleFusion([m]).fuse(cameras, input, frame.time);
+      } catch (e) {
+        if (this.onMethodError) this.onMethodError(m.id, e);
+        else console.warn(`${m.id} failed`, e);
+      }
+      people.forEach((p, i) => ((p.poses as Record<string, Pose3D | null>)[m.id] = out?.[i].poses[m.id] ?? null));
+      timings[m.id] = performance.now() - ms;
+    }
+    timings.people = performance.now() - s;
+    if (this.settingsNow.smoothing) {
+      // Filters of people the tracker has forgotten go with them.
+      const keep = new Set(this.stage.ids);
+      for (const key of this.filters.keys()) if (key.includes('#') && !keep.has(Number(key.slice(key.indexOf('#') + 1)))) this.filters.delete(key);
+      people = people.map((p) => ({
+        person: p.person,
+        poses: Object.fromEntries(Object.entries(p.poses).map(([id, pose]) => [id, pose && this.smooth(`${id}#${p.person}`, frame.time, pose)])),
+      }));
+    }
+    timings.fusion = performance.now() - t0;
+    return { frame, people, timings };
   }
 
   dispose(): void {

@@ -50,6 +50,9 @@ export interface PackedFrame {
   /** [x, y, score] × 17 per view; a view without detection is zeros with present[v] = 0. */
   keypoints: Float32Array;
   present: Uint8Array;
+  /** A multi-person frame set: per view the number of people (−1 = no frame), and their keypoints in view order. */
+  peopleCounts?: Int32Array;
+  peopleKeypoints?: Float32Array;
 }
 
 export function packFrame(f: DetectedFrameSet): { frame: PackedFrame; transfer: ArrayBuffer[] } {
@@ -61,13 +64,30 @@ export function packFrame(f: DetectedFrameSet): { frame: PackedFrame; transfer: 
     keypoints.set(v.subarray(0, KP), i * KP);
     present[i] = 1;
   });
-  return { frame: { time: f.time, status: [...f.status], keypoints, present }, transfer: [keypoints.buffer, present.buffer] };
+  const frame: PackedFrame = { time: f.time, status: [...f.status], keypoints, present };
+  const transfer: ArrayBuffer[] = [keypoints.buffer, present.buffer];
+  if (f.people) {
+    const counts = Int32Array.from(f.people, (v) => (v ? v.length : -1));
+    const all = new Float32Array(counts.reduce((n, c) => n + Math.max(0, c), 0) * KP);
+    let o = 0;
+    for (const v of f.people) for (const kp of v ?? []) all.set(kp.subarray(0, KP), (o++) * KP);
+    frame.peopleCounts = counts;
+    frame.peopleKeypoints = all;
+    transfer.push(counts.buffer, all.buffer);
+  }
+  return { frame, transfer };
 }
 
 /** The worker's frame set: views are views into the one transferred buffer (no copy). */
 export function unpackFrame(p: PackedFrame): DetectedFrameSet {
   const views = Array.from(p.present, (has, i) => (has ? p.keypoints.subarray(i * KP, (i + 1) * KP) : null));
-  return { time: p.time, views, status: p.status, timings: {} };
+  const f: DetectedFrameSet = { time: p.time, views, status: p.status, timings: {} };
+  if (p.peopleCounts && p.peopleKeypoints) {
+    let o = 0;
+    const all = p.peopleKeypoints;
+    f.people = Array.from(p.peopleCounts, (c) => (c < 0 ? null : Array.from({ length: c }, () => all.subarray(o * KP, (++o) * KP))));
+  }
+  return f;
 }
 
 export interface PackedPerson {

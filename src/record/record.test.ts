@@ -54,6 +54,20 @@ describe('recording to a take and reading it back', () => {
     });
   });
 
+  it('of a multi-person frame set records the tracked person matched to the kept truth, whatever its place', () => {
+    const { fused } = record(1);
+    const f = fused[0];
+    const pose = f.people[0].poses.robust!;
+    const shifted = { joints: pose.joints.map((v, k) => (k % 3 === 0 ? v + 2 : v)), valid: pose.valid };
+    const multi: FusedFrameSet = {
+      frame: { ...f.frame, people: f.frame.views.map((v) => (v ? [v] : null)) },
+      people: [{ person: 3, poses: { robust: shifted } }, { person: 8, poses: { robust: pose } }],
+      timings: {},
+    };
+    const rec = takePoses(buildTake(ringRig(3), [fusedToTakeFrame(multi)], 15, { robust: 'Robust' }), 'robust')[0]!;
+    for (let k = 0; k < 51; k++) expect(Math.abs(rec.joints[k] - pose.joints[k])).toBeLessThan(1e-5);
+  });
+
   it('names the frame of a malformed 3D extension', () => {
     const { take } = record(4);
     const json = JSON.parse(serializeTake(take));

@@ -10,6 +10,7 @@ import { personPoses, type FusedFrameSet } from '../fusion/flow';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
 import { TakeError, type Take, type TakeFrame } from '../take';
 import type { PoseLike } from '../export/types';
+import { perPersonErrors } from '../session/people-metrics';
 
 const finite = z.number().finite();
 const jointsSchema = z.partialRecord(z.enum(COCO17_NAMES), z.tuple([finite, finite, finite]));
@@ -25,16 +26,27 @@ export function poseToJSON(p: PoseLike | null): Record<string, [number, number, 
   return o;
 }
 
-/** One fused frame set as a take frame: the 2D as detected, the truth if any, every method's pose in the extension. */
+/**
+ * One fused frame set as a take frame: the 2D as detected, the truth if any, every method's pose in the extension.
+ * A take holds one person: of a multi-person frame set, the one whose views and truth it keeps (the first figure),
+ * so the recorded poses are the tracked person matched to that truth, not whoever the tracker listed first.
+ */
 export function fusedToTakeFrame(f: FusedFrameSet, t0 = 0): TakeFrame {
   const poses3d: Record<string, unknown> = {};
-  for (const [id, p] of Object.entries(personPoses(f))) poses3d[id] = poseToJSON(p);
+  for (const [id, p] of Object.entries(recordedPerson(f))) poses3d[id] = poseToJSON(p);
   return {
     time: f.frame.time - t0,
     views: f.frame.views.map((v) => (v ? Float32Array.from(v) : null)),
     gt: f.frame.gt ? { joints: Float64Array.from(f.frame.gt.joints), valid: Uint8Array.from(f.frame.gt.valid) } : null,
     extra: { poses3d },
   };
+}
+
+function recordedPerson(f: FusedFrameSet): Readonly<Record<string, PoseLike | null>> {
+  const gt = f.frame.gt;
+  if (!f.frame.people || !gt || f.people.length < 2) return personPoses(f);
+  const matched = perPersonErrors(f.people, [{ id: 0, joints: gt.joints, valid: gt.valid }]).find((p) => p.truth === 0);
+  return matched ? personPoses(f, matched.person) : personPoses(f);
 }
 
 export function buildTake(cameras: readonly Camera[], frames: TakeFrame[], fps: number, labels: Record<string, string>, meta: Record<string, unknown> = {}): Take {

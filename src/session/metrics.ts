@@ -5,6 +5,7 @@
  */
 import { meanJointDistance } from '../viewer/compare';
 import { personPoses, type FusedFrameSet } from '../fusion/flow';
+import { perPersonErrors, type PersonError } from './people-metrics';
 
 export interface MetricsSnapshot {
   cameraFps: number[];
@@ -16,6 +17,11 @@ export interface MetricsSnapshot {
   /** Method id → MPJPE (m) against the truth; absent without truth. */
   mpjpe: Record<string, { current: number; mean: number; frames: number }>;
   hasTruth: boolean;
+  /**
+   * Several people with truth: the latest frame set's MPJPE per fused person against its matched truth person;
+   * `mpjpe` is then each method's mean over the matched people. Empty for a single person.
+   */
+  people: PersonError[];
   frames: number;
   /** The lifter's fallback to robust triangulation: on the latest frame set, and how often since the last reset. */
   lifterFallback: { current: boolean; reason: string; count: number; of: number };
@@ -32,6 +38,7 @@ export class MetricsStore {
   private sums: Record<string, { sum: number; n: number; current: number }> = {};
   private between = { sum: 0, n: 0, current: NaN };
   private hasTruth = false;
+  private people: PersonError[] = [];
   private frames = 0;
   private fallback = { current: false, reason: '', count: 0, of: 0 };
   compare: [string, string] = ['lifter', 'robust'];
@@ -45,6 +52,7 @@ export class MetricsStore {
     this.latency = {};
     this.skew = NaN;
     this.hasTruth = false;
+    this.people = [];
     this.reset();
   }
 
@@ -80,10 +88,12 @@ export class MetricsStore {
       if (this.fallback.current) this.fallback.count++;
     }
     const gt = f.frame.gt ?? null;
-    this.hasTruth = !!gt;
-    if (gt) {
-      for (const [id, pose] of Object.entries(poses)) {
-        const e = meanJointDistance(pose, gt);
+    const truths = f.frame.truths ?? null;
+    this.hasTruth = !!gt || !!truths?.length;
+    this.people = truths?.length ? perPersonErrors(f.people, truths) : [];
+    if (this.hasTruth) {
+      for (const id of Object.keys(poses)) {
+        const e = truths?.length ? meanOver(this.people, id) : meanJointDistance(poses[id], gt);
         const acc = (this.sums[id] ??= { sum: 0, n: 0, current: NaN });
         acc.current = e;
         if (Number.isFinite(e)) {
@@ -112,9 +122,17 @@ export class MetricsStore {
       between: { a, b, current: this.between.current, mean: this.between.n ? this.between.sum / this.between.n : NaN },
       mpjpe,
       hasTruth: this.hasTruth,
+      people: this.people,
       frames: this.frames,
       lifterFallback: { ...this.fallback },
     };
   }
 }
 
+
+/** A method's mean MPJPE over the matched people (NaN when none is finite). */
+function meanOver(people: readonly PersonError[], id: string): number {
+  let s = 0, n = 0;
+  for (const p of people) if (Number.isFinite(p.mpjpe[id])) (s += p.mpjpe[id]), n++;
+  return n ? s / n : NaN;
+}

@@ -244,7 +244,7 @@ export class Session {
     this.runRates.frameSet(arrived);
     this.state = this.derive({
       ...this.state,
-      stats: { ...this.state.stats, frameSets: this.state.stats.frameSets + 1, camerasRunning: f.status.length - lost, lost, hasTruth: !!f.gt },
+      stats: { ...this.state.stats, frameSets: this.state.stats.frameSets + 1, camerasRunning: f.status.length - lost, lost, hasTruth: !!f.gt || !!f.truths?.length },
     });
     this.notify();
     this.detections.emit(f);
@@ -259,6 +259,7 @@ export class Session {
     if (!t.available || !t.rig) return;
     const sub: DetectedFrameSet = t.views.length === f.views.length ? f : {
       ...f, views: t.views.map((i) => f.views[i]), status: t.views.map((i) => f.status[i]),
+      ...(f.people ? { people: t.views.map((i) => f.people![i]) } : {}),
     };
     this.fuser.setRig(t.rig);
     let fused: FusedFrameSet | null;

@@ -18,7 +18,7 @@ function sink() {
 describe('the simulation as a source', () => {
   it('films on its own rig at its rate, with the truth; a pause stops time, so it resumes where it was', async () => {
     const clock = new FakeClock();
-    const settings = new SimSettingsStore({ cameras: 3, noise: 0, dropped: [], fps: 10 });
+    const settings = new SimSettingsStore({ cameras: 3, noise: 0, dropped: [], fps: 10, people: 1 });
     const sim = new SimulationSource(settings, clock);
     const { s, got } = sink();
     await sim.start(s);
@@ -38,7 +38,7 @@ describe('the simulation as a source', () => {
 
   it('a change in the number of cameras brings a new rig; the noise applies from the next frame set', async () => {
     const clock = new FakeClock();
-    const settings = new SimSettingsStore({ cameras: 2, noise: 1, dropped: [], fps: 10 });
+    const settings = new SimSettingsStore({ cameras: 2, noise: 1, dropped: [], fps: 10, people: 1 });
     const sim = new SimulationSource(settings, clock);
     const { s, got } = sink();
     await sim.start(s);
@@ -50,6 +50,31 @@ describe('the simulation as a source', () => {
     expect(f.status[4]).toBe('lost');
     settings.update({ cameras: 12 });
     expect(settings.current.cameras).toBe(8);
+    sim.dispose();
+  });
+});
+
+describe('the simulation with several figures', () => {
+  it('gives every figure\'s detections per view with the truth of each by id; views keep figure 0 for one-person consumers', async () => {
+    const clock = new FakeClock();
+    const settings = new SimSettingsStore({ cameras: 4, noise: 1, dropped: [3], fps: 10, people: 3 });
+    const sim = new SimulationSource(settings, clock);
+    const { s, got } = sink();
+    await sim.start(s);
+    clock.advance(500);
+    const f = got.frames.at(-1)!;
+    expect(f.people).toHaveLength(4);
+    expect(f.people![3]).toBeNull();
+    expect(f.status[3]).toBe('lost');
+    expect(f.truths!.map((t) => t.id)).toEqual([0, 1, 2]);
+    expect(f.gt!.joints).toBe(f.truths![0].joints);
+    const seen = f.people!.slice(0, 3).reduce((n, v) => n + v!.length, 0);
+    expect(seen).toBeGreaterThanOrEqual(6); // three figures in three views, a few hidden at most
+    settings.update({ people: 9 });
+    expect(settings.current.people).toBe(4);
+    settings.update({ people: 1 });
+    clock.advance(100);
+    expect(got.frames.at(-1)!.people).toBeUndefined();
     sim.dispose();
   });
 });

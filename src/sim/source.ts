@@ -12,6 +12,9 @@ import { drawDefinitionOffsets } from './noise';
 import { ringRig } from './rig';
 import { makeRng } from './rng';
 import { simulateFrame } from './simulate';
+import { proceduralFigures, type SceneFigure } from './figures';
+import { simulateScene } from './scene';
+import type { DetectedFrameSet } from '../fusion/flow';
 
 export interface SimSettings {
   /** Cameras used, 2–8. */
@@ -22,9 +25,11 @@ export interface SimSettings {
   dropped: number[];
   /** Frame sets per second. */
   fps: number;
+  /** Figures in the scene, 1–4; with one the scene is the single figure of simulate.ts. */
+  people: number;
 }
 
-export const DEFAULT_SIM: SimSettings = { cameras: 4, noise: 1, dropped: [], fps: 15 };
+export const DEFAULT_SIM: SimSettings = { cameras: 4, noise: 1, dropped: [], fps: 15, people: 1 };
 
 /** The simulation's settings, shared by every simulation source the app starts. */
 export class SimSettingsStore extends Channel<SimSettings> {
@@ -40,6 +45,7 @@ export class SimSettingsStore extends Channel<SimSettings> {
     next.cameras = Math.max(2, Math.min(8, Math.round(next.cameras)));
     next.dropped = next.dropped.filter((i) => i < next.cameras);
     next.fps = Math.max(1, Math.min(60, next.fps));
+    next.people = Math.max(1, Math.min(4, Math.round(next.people ?? 1)));
     this.emit(next);
   }
 }
@@ -72,6 +78,7 @@ export class SimulationSource implements FrameSource {
   private lastWall = 0;
   private tiles: TileState[] = [];
   private unsub: (() => void) | null = null;
+  private figures: { n: number; figs: SceneFigure[]; definitions: Map<number, Float64Array> } | null = null;
 
   constructor(readonly settings: SimSettingsStore, private readonly clock: SimClock = realClock) {}
 
@@ -121,7 +128,34 @@ export class SimulationSource implements FrameSource {
     this.lastWall = wall;
     const s = this.settings.current;
     const c0 = this.clock.now();
+    if (s.people > 1) {
+      const f = this.sceneFrame(s);
+      f.timings = { capture: 0, detection: this.clock.now() - c0, skew: 0 };
+      void this.sink.frameSet(f);
+      return;
+    }
     const f = simulateFrame(this.simTime, this.rig, { noise: BUNDLED_NOISE.params, level: s.noise, dropped: new Set(s.dropped), definition: this.definition }, this.rng);
     void this.sink.frameSet({ time: f.time, views: f.views, status: f.status, timings: { capture: 0, detection: this.clock.now() - c0, skew: 0 }, gt: f.gt });
+  }
+
+  /**
+   * Several figures crossing paths and hiding each other: every view holds every detected person (shuffled, as a
+   * multi-person detector gives them); `views` keep figure 0's detection for single-person consumers.
+   */
+  private sceneFrame(s: SimSettings): DetectedFrameSet {
+    if (!this.figures || this.figures.n !== s.people) {
+      const defRng = makeRng(2);
+      const figs = proceduralFigures(s.people);
+      this.figures = { n: s.people, figs, definitions: new Map(figs.map((f) => [f.id, drawDefinitionOffsets(BUNDLED_NOISE.params, defRng)])) };
+    }
+    const dropped = new Set(s.dropped);
+    const f = simulateScene(this.simTime, this.rig, this.figures.figs, {
+      noise: BUNDLED_NOISE.params, level: s.noise, occlusion: true, grabProbability: 0.3, posters: [], reflections: [],
+      definitions: this.figures.definitions, dropped,
+    }, this.rng);
+    const views = f.views.map((v, i) => (v ? v[f.labels[i]!.indexOf(0)] ?? null : null));
+    const status = f.views.map((v) => (!v ? 'lost' as const : v.length ? 'ok' as const : 'no-detection' as const));
+    const first = f.truth.find((t) => t.id === 0) ?? null;
+    return { time: f.time, views, status, timings: {}, gt: first, people: f.views, truths: f.truth };
   }
 }

@@ -5,6 +5,7 @@
 import { projectPoint, type Camera } from '../geometry/camera';
 import type { Pose3D, ViewKeypoints } from '../fusion/types';
 import { COCO17_BONES, NUM_JOINTS } from '../keypoints';
+import { personColour, personLabel } from './styles';
 
 /** u,v × 17 of a pose seen by a camera; NaN for joints without an estimate or behind the camera. */
 export function reprojectPose(cam: Camera, pose: Pose3D, out = new Float64Array(NUM_JOINTS * 2)): Float64Array {
@@ -73,7 +74,7 @@ export function drawDetection(ctx: CanvasRenderingContext2D, view: ViewKeypoints
 
 /** What drawFusedOverlay needs of a fused frame set (bus.fused's value fits). */
 export interface FusedLike {
-  frame: { views: ReadonlyArray<ViewKeypoints | null> };
+  frame: { views: ReadonlyArray<ViewKeypoints | null>; people?: ReadonlyArray<ReadonlyArray<ViewKeypoints> | null> };
   people: ReadonlyArray<{ person: number; poses: Readonly<Record<string, Pose3D | null>> }>;
 }
 
@@ -91,6 +92,7 @@ export function drawFusedOverlay(
   colors: Readonly<Record<string, string>>,
   methods?: readonly string[],
 ): Record<string, number> {
+  if (fused.frame.people) return drawPeopleOverlay(ctx, cam, fused.frame.people[index] ?? null, fused.people, scale, colors, methods);
   const poses = fused.people[0]?.poses ?? {};
   const view = fused.frame.views[index] ?? null;
   if (view) drawDetection(ctx, view, scale);
@@ -103,4 +105,55 @@ export function drawFusedOverlay(
     errors[id] = view ? reprojectionErrorPx(cam, pose, view) : NaN;
   }
   return errors;
+}
+
+/**
+ * The multi-person tile: every detection of the view (white), every person's methods reprojected in the method
+ * colours, and each person's label above the reprojected head in the person's colour. A method's error is its
+ * mean over the people of the distance to the nearest detection of the view (who is whose detection is not kept
+ * past association).
+ */
+function drawPeopleOverlay(
+  ctx: CanvasRenderingContext2D,
+  cam: Camera,
+  dets: ReadonlyArray<ViewKeypoints> | null,
+  people: FusedLike['people'],
+  scale: number,
+  colors: Readonly<Record<string, string>>,
+  methods?: readonly string[],
+): Record<string, number> {
+  for (const d of dets ?? []) drawDetection(ctx, d, scale);
+  const sums: Record<string, [number, number]> = {};
+  const uv = new Float64Array(NUM_JOINTS * 2);
+  for (const p of people) {
+    let top: [number, number] | null = null;
+    for (const id of methods ?? Object.keys(p.poses)) {
+      const pose = p.poses[id];
+      if (!pose) continue;
+      reprojectPose(cam, pose, uv);
+      drawSkeleton2D(ctx, uv, { color: colors[id] ?? '#ffffff', scale, lineWidth: 1.2 });
+      if (!top) top = headTop(uv);
+      const e = Math.min(...(dets ?? []).map((d) => reprojectionErrorPx(cam, pose, d)).filter(Number.isFinite));
+      const acc = (sums[id] ??= [0, 0]);
+      if (Number.isFinite(e)) (acc[0] += e), acc[1]++;
+    }
+    if (!top) continue;
+    ctx.save();
+    ctx.font = 'bold 11px system-ui, sans-serif';
+    ctx.fillStyle = personColour(p.person);
+    ctx.textAlign = 'center';
+    ctx.fillText(personLabel(p.person), top[0] * scale, top[1] * scale - 6);
+    ctx.restore();
+  }
+  return Object.fromEntries(Object.entries(sums).map(([id, [s, n]]) => [id, n ? s / n : NaN]));
+}
+
+/** The topmost reprojected joint (smallest v), or null when none is in front of the camera. */
+function headTop(uv: Float64Array): [number, number] | null {
+  let best: [number, number] | null = null;
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    const u = uv[2 * j], v = uv[2 * j + 1];
+    if (Number.isFinite(u) && Number.isFinite(v) && (!best || v < best[1])) best = [u, v];
+  }
+  return best;
 }

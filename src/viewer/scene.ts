@@ -16,6 +16,7 @@ import { SkeletonObject, type PoseLike } from './skeleton';
 import { DISAGREE_COLOR, METHOD_COLORS } from './styles';
 import { DEFAULT_METHOD_IDS } from '../fusion/registry';
 import { Trails } from './trails';
+import { PeopleLayer, type DrawnPerson } from './people';
 
 export interface ViewSettings {
   layout: 'overlay' | 'side';
@@ -54,6 +55,7 @@ export interface ViewSource {
 const scratchM = new THREE.Matrix4();
 const scratchV = new THREE.Vector3();
 const Y_UP = new THREE.Vector3(0, 1, 0);
+const ORIGIN = new THREE.Vector3();
 const SIDE_OFFSET = 1.1; // metres between the two skeletons side by side
 /** The methods the scene draws a skeleton for. */
 const METHOD_IDS = DEFAULT_METHOD_IDS;
@@ -69,6 +71,9 @@ export class ParallaxView {
   private trails = new Map<string, Trails>();
   private truth: SkeletonObject;
   private truthSide: SkeletonObject;
+  private people: PeopleLayer;
+  /** The rig's up in the world group's frame (labels go above heads along it). */
+  private up = new THREE.Vector3(0, 1, 0);
   private markers: THREE.InstancedMesh;
   private diffLines: THREE.LineSegments;
   private diffPos = new Float32Array(NUM_JOINTS * 6);
@@ -128,6 +133,8 @@ export class ParallaxView {
     this.truth = new SkeletonObject(this.res, METHOD_COLORS.gt, 'thin');
     this.truthSide = new SkeletonObject(this.res, METHOD_COLORS.gt, 'thin');
     this.world.add(this.truth.group, this.truthSide.group);
+    this.people = new PeopleLayer(this.res, METHOD_IDS);
+    this.world.add(this.people.group);
 
     const markerMat = new THREE.MeshBasicMaterial({ color: DISAGREE_COLOR, transparent: true, opacity: 0.45, depthWrite: false });
     this.markers = new THREE.InstancedMesh(this.res.joint, markerMat, NUM_JOINTS);
@@ -212,6 +219,7 @@ export class ParallaxView {
     this.world.quaternion.copy(q);
     this.world.updateMatrixWorld();
     this.sideOffset.set(SIDE_OFFSET, 0, 0).applyQuaternion(q.invert());
+    this.up.set(ux, uy, uz);
     this.lastFused = null;
     this.dirty = true;
     if (!refit) return;
@@ -245,6 +253,7 @@ export class ParallaxView {
       if (s.trails) tr.push(pose);
       if (pose && !anchor) anchor = pose;
     }
+    this.people.update(f, s.visible, (id) => (side && id === b ? offset : ORIGIN), s.showTruth, this.up);
     const gt = f?.frame.gt && s.showTruth ? f.frame.gt : null;
     this.truth.update(gt);
     this.truthSide.update(side ? gt : null);
@@ -316,6 +325,16 @@ export class ParallaxView {
     this.tooltip.hidden = true;
   };
 
+  /** Every person drawn now (id, label, methods, label's screen position): the multi-person view's test hook. */
+  drawnPeople(): Array<DrawnPerson & { screen: { x: number; y: number } | null }> {
+    const el = this.renderer.domElement;
+    return this.people.drawn.map((d) => {
+      if (!d.labelAt) return { ...d, screen: null };
+      const v = new THREE.Vector3(...d.labelAt).applyMatrix4(this.world.matrixWorld).project(this.camera);
+      return { ...d, screen: { x: ((v.x + 1) / 2) * el.clientWidth, y: ((1 - v.y) / 2) * el.clientHeight } };
+    });
+  }
+
   /** The fused frame set the view shows now. */
   current(): FusedFrameSet | null {
     return this.lastFused;
@@ -341,6 +360,7 @@ export class ParallaxView {
     for (const t of this.trails.values()) t.dispose();
     this.truth.dispose();
     this.truthSide.dispose();
+    this.people.dispose();
     this.markers.dispose();
     (this.markers.material as THREE.Material).dispose();
     this.diffLines.geometry.dispose();
