@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { countColours, pauseWithPoses } from './pixels';
+import { APP_LIFTER, countColours, pauseWithPoses } from './pixels';
 import { METHOD_COLORS } from '../src/viewer/styles';
 
 /** The newest fused frame set's time and whether each listed method's pose there is finite (null: no frame set yet). */
@@ -43,7 +43,7 @@ test('fusion runs in its worker with a measured lifter backend; switching backen
   const lifter = page.getByTestId('status-lifter');
   // Measured at start: every backend is listed with a time or the reason it could not run.
   await expect(lifter).toHaveAttribute('data-backend', /^(webgpu|webgl|wasm)$/, { timeout: 90_000 });
-  await expect(lifter).toHaveText(/^lifter: (webgpu|webgl|wasm) \d+\.\d ms$/, { timeout: 20_000 });
+  await expect(lifter).toHaveText(/^lifter-temporal: (webgpu|webgl|wasm) \d+\.\d ms$/, { timeout: 20_000 });
   const chosen = (await lifter.getAttribute('data-backend'))!;
   const list = page.getByTestId('lifter-backends');
   for (const id of ['webgpu', 'webgl', 'wasm']) await expect(list.getByTestId(`lifter-backend-${id}`)).toBeVisible();
@@ -54,28 +54,28 @@ test('fusion runs in its worker with a measured lifter backend; switching backen
   expect(Number(await list.getByTestId('lifter-backend-wasm').getAttribute('data-ms'))).toBeGreaterThan(0);
   for (const l of lines) if (!l.includes('in use')) expect(l).toMatch(/ · \S/);
 
-  for (const m of ['lifter', 'robust', 'dlt']) await expect(page.getByTestId(`mpjpe-${m}-mean`)).toHaveText(/^\d+(\.\d+)?$/, { timeout: 60_000 });
-  await keepsFusing(page, ['lifter', 'robust', 'dlt']);
+  for (const m of [APP_LIFTER, 'robust', 'dlt']) await expect(page.getByTestId(`mpjpe-${m}-mean`)).toHaveText(/^\d+(\.\d+)?$/, { timeout: 60_000 });
+  await keepsFusing(page, [APP_LIFTER, 'robust', 'dlt']);
 
   // Forcing another backend moves the lifter there (WebGL here is SwiftShader, slow but exact); then back to wasm.
   const glMs = await list.getByTestId('lifter-backend-webgl').getAttribute('data-ms');
   if (glMs !== null && chosen !== 'webgl') {
     await page.getByTestId('lifter-backend-select').selectOption('webgl');
     await expect(lifter).toHaveAttribute('data-backend', 'webgl', { timeout: 60_000 });
-    await keepsFusing(page, ['lifter', 'robust']);
+    await keepsFusing(page, [APP_LIFTER, 'robust']);
   } else {
     console.log(`webgl ${glMs === null ? 'cannot run here' : 'is already in use'}: the switch goes to wasm only`);
   }
   await page.getByTestId('lifter-backend-select').selectOption('wasm');
   await expect(lifter).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
-  await expect(lifter).toHaveText(/^lifter: wasm \d+\.\d ms$/);
+  await expect(lifter).toHaveText(/^lifter-temporal: wasm \d+\.\d ms$/);
   await expect(page.getByTestId('lifter-backend-wasm')).toHaveAttribute('data-chosen', 'yes');
-  await keepsFusing(page, ['lifter', 'robust']);
+  await keepsFusing(page, [APP_LIFTER, 'robust']);
 
   // Skeletons are drawn from the worker's poses.
-  await pauseWithPoses(page, ['robust', 'lifter']);
+  await pauseWithPoses(page, ['robust', APP_LIFTER]);
   const canvas = page.getByTestId('viewer-canvas');
-  const counts = await countColours(page, await canvas.screenshot(), { robust: METHOD_COLORS.robust, lifter: METHOD_COLORS.lifter });
+  const counts = await countColours(page, await canvas.screenshot(), { robust: METHOD_COLORS.robust, lifter: METHOD_COLORS[APP_LIFTER] });
   console.log('pixels by colour:', counts);
   expect(counts.robust).toBeGreaterThan(40);
   expect(counts.lifter).toBeGreaterThan(40);
@@ -87,8 +87,8 @@ test('fusion runs in its worker with a measured lifter backend; switching backen
   await expect(where).toHaveAttribute('data-where', 'main');
   await expect(where).toHaveText('fusion: main thread (the worker crashed)');
   await expect(where).toHaveAttribute('title', /crash requested/);
-  await expect(lifter).toHaveText(/^lifter: wasm \d+\.\d ms$/, { timeout: 60_000 });
-  await keepsFusing(page, ['lifter', 'robust', 'dlt']);
+  await expect(lifter).toHaveText(/^lifter-temporal: wasm \d+\.\d ms$/, { timeout: 60_000 });
+  await keepsFusing(page, [APP_LIFTER, 'robust', 'dlt']);
   await page.screenshot({ path: info.outputPath('fusion-main-after-crash.png') });
   expect(errors).toEqual([]);
   expect(logs.filter((l) => l.startsWith('error:') && !l.includes('fusion worker crashed'))).toEqual([]);

@@ -5,6 +5,7 @@
  * cannot decode is named on its tile and nothing is processed (deliverable 9).
  */
 import { test, expect, type Page } from '@playwright/test';
+import { APP_LIFTER } from './pixels';
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ test('process four videos with their calibration and export the run without reco
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${format}`).click()]);
     return readFile(await dl.path(), 'utf8');
   };
-  for (const method of ['lifter', 'robust']) {
+  for (const method of [APP_LIFTER, 'robust']) {
     const json = readJson(await read(method, 'json'));
     const all = [json, readCsv(await read(method, 'csv'), json.up), readTrc(await read(method, 'trc')), readBvh(await read(method, 'bvh'))];
     for (const r of all) {

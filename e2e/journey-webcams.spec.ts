@@ -6,6 +6,7 @@
  * then the exports' frames (which depend on the exporters converting to the target's frame, deliverable 5).
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { APP_LIFTER } from './pixels';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { POSE2SIM_VIDEOS, installFakeCameras, videosAvailable } from './fixtures/fake-cameras';
@@ -51,15 +52,15 @@ test('calibration, four webcams, both fusions upright, record: the take holds th
   await expect(page.getByTestId('status-source')).toHaveText('source: webcams');
   await expect(page.getByTestId('sim-tiles')).toHaveCount(0);
   // The lifter is loaded on its measured backend in the fusion worker (its latency shows once it has fused).
-  await expect(page.getByTestId('status-lifter')).toHaveText(/^lifter: (webgpu|webgl|wasm)( \d+\.\d ms)?$/, { timeout: 60_000 });
+  await expect(page.getByTestId('status-lifter')).toHaveText(/^lifter-temporal: (webgpu|webgl|wasm)( \d+\.\d ms)?$/, { timeout: 60_000 });
 
   // Both fusions produce poses, drawn upright in the 3D view.
-  for (const id of ['lifter', 'robust']) {
+  for (const id of [APP_LIFTER, 'robust']) {
     await expect.poll(async () => Number(await page.getByTestId(`status-poses-${id}`).getAttribute('data-value')), { timeout: 120_000 }).toBeGreaterThan(0);
   }
   await expect(page.getByTestId('status-3d')).toHaveText('3D on 4 views');
   await expect(page.getByTestId('status-cameras')).toHaveText('4 cameras running');
-  await expect.poll(async () => Math.min(await uprightOnScreen(page, 'lifter'), await uprightOnScreen(page, 'robust')), { timeout: 60_000 }).toBeGreaterThan(40);
+  await expect.poll(async () => Math.min(await uprightOnScreen(page, APP_LIFTER), await uprightOnScreen(page, 'robust')), { timeout: 60_000 }).toBeGreaterThan(40);
   await expect(page.getByTestId('mpjpe-table')).toHaveCount(0); // no truth for real cameras
   await expectNoNaN(page);
   await shot(page, info, 'a1-webcams-fused');
@@ -86,7 +87,7 @@ test('every export of the recording, for both fusions, stands upright in the fra
     return readFile(await dl.path(), 'utf8');
   };
   const failures: string[] = [];
-  for (const method of ['lifter', 'robust']) {
+  for (const method of [APP_LIFTER, 'robust']) {
     const jsonText = await read(method, 'json');
     const json = readJson(jsonText);
     const results = {

@@ -26,10 +26,13 @@ export async function countColours(page: Page, png: Buffer, colours: Record<stri
   );
 }
 
+/** The lifter the app runs by default (src/app/app-fusion.ts APP_LIFTER): the temporal one. */
+export const APP_LIFTER = 'lifter-temporal';
+
 /** Which method draws the second skeleton: the lifter once it has loaded, DLT while it is unavailable. */
-export async function secondMethod(page: Page): Promise<'lifter' | 'dlt'> {
-  await expect(page.getByTestId('legend-lifter')).not.toContainText('loading', { timeout: 60_000 });
-  return (await page.getByTestId('lifter-unavailable').count()) === 0 ? 'lifter' : 'dlt';
+export async function secondMethod(page: Page, lifter: string = APP_LIFTER): Promise<string> {
+  await expect(page.getByTestId(`legend-${lifter}`)).not.toContainText('loading', { timeout: 60_000 });
+  return (await page.getByTestId('lifter-unavailable').count()) === 0 ? lifter : 'dlt';
 }
 
 /**

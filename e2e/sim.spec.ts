@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { secondMethod } from './pixels';
+import { APP_LIFTER, secondMethod } from './pixels';
 
 const num = async (page: import('@playwright/test').Page, id: string) => Number(await page.getByTestId(id).textContent());
 
@@ -12,7 +12,7 @@ test('the simulation starts on page load without asking for cameras and shows fi
   await expect(page.getByTestId('simulation-panel')).toContainText('Simulation');
   await expect(page.getByTestId('sim-tiles')).toBeVisible();
   await expect(page.getByTestId('sim-tile-3')).toBeVisible();
-  const methods = (await secondMethod(page)) === 'lifter' ? ['lifter', 'robust', 'dlt'] : ['robust', 'dlt'];
+  const methods = (await secondMethod(page)) === APP_LIFTER ? [APP_LIFTER, 'robust', 'dlt'] : ['robust', 'dlt'];
   for (const m of methods) {
     // A method may give no pose for one frame set ("—" now); its running mean is always a number.
     await expect(page.getByTestId(`mpjpe-${m}-mean`)).toHaveText(/^\d+(\.\d+)?$/, { timeout: 60_000 });

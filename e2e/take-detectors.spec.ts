@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { APP_LIFTER } from './pixels';
 import { writeFile } from 'node:fs/promises';
 import { cameraToJSON, transformCameraWorld } from '../src/geometry/camera';
 import { rodriguesToMatrix } from '../src/geometry/rotation';
@@ -53,7 +54,7 @@ test('where every view shows another body, the lifter gives way to robust triang
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto('/');
-  await expect(page.getByTestId('mpjpe-lifter-mean')).toHaveText(/^\d/, { timeout: 60_000 });
+  await expect(page.getByTestId(`mpjpe-${APP_LIFTER}-mean`)).toHaveText(/^\d/, { timeout: 60_000 });
   const before = Number(await page.getByTestId('lifter-fallback-count').textContent());
   const file = info.outputPath('disagreeing-views.take.json');
   await writeFile(file, disagreeingViewsTake());
@@ -73,7 +74,7 @@ test('a z-up take with no face keypoints and every score 1.0 replays through bot
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto('/');
   // The lifter is the app's first method once its weights are in; wait for it before replacing the simulation.
-  await expect(page.getByTestId('mpjpe-lifter-mean')).toHaveText(/^\d/, { timeout: 60_000 });
+  await expect(page.getByTestId(`mpjpe-${APP_LIFTER}-mean`)).toHaveText(/^\d/, { timeout: 60_000 });
   const file = info.outputPath('noface-noscores.take.json');
   await writeFile(file, noFaceNoScoresTake());
   await page.getByTestId('take-file').setInputFiles(file);
@@ -81,7 +82,7 @@ test('a z-up take with no face keypoints and every score 1.0 replays through bot
   await page.getByTestId('replay-toggle').click();
   await expect(page.getByTestId('simulation-panel')).toContainText('(off: the source is take');
   await expect.poll(async () => Number(await page.getByTestId('timeline').inputValue()), { timeout: 20_000 }).toBeGreaterThan(20);
-  for (const m of ['lifter', 'robust', 'dlt']) {
+  for (const m of [APP_LIFTER, 'robust', 'dlt']) {
     await expect(page.getByTestId(`mpjpe-${m}-current`)).toHaveText(/^\d+(\.\d+)?$/);
     const mm = Number(await page.getByTestId(`mpjpe-${m}-current`).textContent());
     // Against this take's own truth: a few centimetres, not a blow-up (the lifter also places the face joints).

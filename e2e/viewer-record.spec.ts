@@ -82,5 +82,5 @@ test('hovering a highlighted joint shows the disagreement in cm; trails toggle',
     }
   }
   expect(shown).toBe(true);
-  await expect(page.getByTestId('viewer-tooltip')).toHaveText(/^[a-z_]+: \w+ vs \w+ \d+\.\d cm$/);
+  await expect(page.getByTestId('viewer-tooltip')).toHaveText(/^[a-z_]+: [\w-]+ vs [\w-]+ \d+\.\d cm$/);
 });

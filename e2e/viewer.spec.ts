@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { countColours, pauseWithPoses, secondMethod } from './pixels';
+import { APP_LIFTER, countColours, pauseWithPoses, secondMethod } from './pixels';
 import { METHOD_COLORS } from '../src/viewer/styles';
 
 test('the 3D view renders both skeletons in their colours, the truth, frustums and the legend', async ({ page }, info) => {
@@ -10,7 +10,7 @@ test('the 3D view renders both skeletons in their colours, the truth, frustums a
   await expect(canvas).toBeVisible();
   const legend = page.getByTestId('legend');
   await expect(legend).toBeVisible();
-  for (const id of ['lifter', 'robust', 'dlt', 'gt']) await expect(page.getByTestId(`legend-${id}`)).toBeVisible();
+  for (const id of [APP_LIFTER, 'robust', 'dlt', 'gt']) await expect(page.getByTestId(`legend-${id}`)).toBeVisible();
   // The lifter once loaded, DLT while it is unavailable, draws the second skeleton.
   const second = await secondMethod(page);
   // Fused poses are flowing once the MPJPE row of robust triangulation shows a number.

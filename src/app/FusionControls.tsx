@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { FusionStatus } from '../fusion/fusion-client';
 import { LIFTER_BACKENDS, type LifterBackendChoice } from '../fusion/backend-select';
-import { STATUS_LIFTER_ID } from '../fusion/fuser';
+import { APP_LIFTER, APP_LIFTERS } from './app-fusion';
 import { methodLabel } from '../fusion/registry';
 import { fusion, lifterLatencyMs } from './app-session';
 
@@ -26,7 +26,7 @@ function useLatency(): number {
 
 /** Which lifter (its method id), its backend and latency: "lifter: wasm 3.1 ms", "lifter: measuring backends…". */
 export function lifterLine(s: FusionStatus, ms: number): string {
-  const id = STATUS_LIFTER_ID;
+  const id = APP_LIFTER;
   const m = s.methods.find((x) => x.id === id);
   if (!m) return `${id}: off`;
   if (m.state === 'unavailable') return `${id}: unavailable`;
@@ -36,9 +36,9 @@ export function lifterLine(s: FusionStatus, ms: number): string {
 }
 
 function backendTitle(s: FusionStatus): string | undefined {
-  const m = s.methods.find((x) => x.id === STATUS_LIFTER_ID);
+  const m = s.methods.find((x) => x.id === APP_LIFTER);
   if (m?.state === 'unavailable') return m.reason;
-  const lines = [`${methodLabel(STATUS_LIFTER_ID)}: median time per frame set over the last 30`, ...Object.values(s.backend?.reasons ?? {})];
+  const lines = [`${methodLabel(APP_LIFTER)}: median time per frame set over the last 30`, ...Object.values(s.backend?.reasons ?? {})];
   return lines.join('\n');
 }
 
@@ -65,6 +65,13 @@ export function FusionStatusItems() {
 }
 
 /** The lifter's backend: auto (measured) or one forced; each backend's measurement or why it is not used. */
+/** Reloads the app with another lifter (?lifter=…): the fusion worker makes its methods once, at start. */
+function chooseLifter(id: string): void {
+  const url = new URL(location.href);
+  url.searchParams.set('lifter', id);
+  location.assign(url.href);
+}
+
 export function LifterBackendControl() {
   const s = useFusionStatus();
   const [choice, setChoice] = useState<LifterBackendChoice>(fusion.backendChoice);
@@ -75,6 +82,12 @@ export function LifterBackendControl() {
   const report = s.backend;
   return (
     <div className="lifter-backend" data-testid="lifter-backend">
+      <label title="Which lifter the app runs beside triangulation. Changing it reloads the app (the worker builds its methods once).">
+        Lifter{' '}
+        <select data-testid="lifter-choice" value={APP_LIFTER} onChange={(e) => chooseLifter(e.target.value)}>
+          {APP_LIFTERS.map((id) => <option key={id} value={id}>{methodLabel(id)}</option>)}
+        </select>
+      </label>
       <label title="The lifter's tfjs backend in the fusion worker: auto = the fastest that matches wasm within 0.1 mm on a fixed input">
         Lifter backend{' '}
         <select data-testid="lifter-backend-select" value={choice} disabled={report?.measuring} onChange={(e) => change(e.target.value as LifterBackendChoice)}>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { drawFusedOverlay } from '../viewer/overlay';
 import { METHOD_COLORS } from '../viewer/styles';
-import { DEFAULT_METHOD_IDS } from '../fusion/registry';
+import { APP_METHOD_IDS } from './app-fusion';
 import { session } from './app-session';
 
 const TILE_W = 240;
@@ -31,7 +31,7 @@ export function SimTiles() {
         ctx.fillStyle = '#0d0f13';
         ctx.fillRect(0, 0, c.width, c.height);
         const view = f.frame.people ? f.frame.people[i] : f.frame.views[i];
-        const errors = view ? drawFusedOverlay(ctx, cam, i, f, k, METHOD_COLORS, DEFAULT_METHOD_IDS) : {};
+        const errors = view ? drawFusedOverlay(ctx, cam, i, f, k, METHOD_COLORS, APP_METHOD_IDS) : {};
         const lines = Object.entries(errors).filter(([, e]) => Number.isFinite(e)).map(([id, e]) => [id, `${id} ${e.toFixed(1)} px`] as [string, string]);
         ctx.font = '11px system-ui, sans-serif';
         ctx.fillStyle = '#e6e8ee';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ParallaxView, DEFAULT_VIEW, type ViewSettings } from '../viewer/scene';
 import { METHOD_COLORS, METHOD_LABELS, DISAGREE_COLOR } from '../viewer/styles';
-import { DEFAULT_METHOD_IDS } from '../fusion/registry';
+import { APP_LIFTER, APP_METHOD_IDS } from './app-fusion';
 import { lifterState, session, type LifterState } from './app-session';
 import { openWizard } from './route';
 import './panels.css';
@@ -55,8 +55,8 @@ export function ViewerPanel() {
   useEffect(() => {
     setSettings((s) =>
       lifter.state === 'ready'
-        ? { ...s, compare: ['lifter', 'robust'], visible: { ...s.visible, lifter: true, dlt: false } }
-        : { ...s, compare: ['dlt', 'robust'], visible: { ...s.visible, lifter: false, dlt: true } },
+        ? { ...s, compare: [APP_LIFTER, 'robust'], visible: { ...s.visible, [APP_LIFTER]: true, dlt: false } }
+        : { ...s, compare: ['dlt', 'robust'], visible: { ...s.visible, [APP_LIFTER]: false, dlt: true } },
     );
   }, [lifter.state]);
 
@@ -69,13 +69,13 @@ export function ViewerPanel() {
     <section className="viewer-panel" data-testid="viewer-panel" aria-label="3D view">
       <div className="viewer-bar">
         <div className="legend" data-testid="legend" aria-label="Legend">
-          {DEFAULT_METHOD_IDS.map((id) => (
-            <label key={id} className="legend-item" data-testid={`legend-${id}`} title={id === 'lifter' && lifter.state === 'unavailable' ? lifter.reason : undefined}>
-              <input type="checkbox" checked={!!settings.visible[id]} disabled={id === 'lifter' && lifter.state !== 'ready'} onChange={() => toggleMethod(id)} />
+          {APP_METHOD_IDS.map((id) => (
+            <label key={id} className="legend-item" data-testid={`legend-${id}`} title={id === APP_LIFTER && lifter.state === 'unavailable' ? lifter.reason : undefined}>
+              <input type="checkbox" checked={!!settings.visible[id]} disabled={id === APP_LIFTER && lifter.state !== 'ready'} onChange={() => toggleMethod(id)} />
               <span className="swatch" style={{ background: METHOD_COLORS[id] }} />
               {METHOD_LABELS[id]}
-              {id === 'lifter' && lifter.state === 'unavailable' && <em data-testid="lifter-unavailable"> unavailable</em>}
-              {id === 'lifter' && lifter.state === 'loading' && <em> loading…</em>}
+              {id === APP_LIFTER && lifter.state === 'unavailable' && <em data-testid="lifter-unavailable"> unavailable</em>}
+              {id === APP_LIFTER && lifter.state === 'loading' && <em> loading…</em>}
             </label>
           ))}
           {state.stats.hasTruth && <label className="legend-item" data-testid="legend-gt">

@@ -5,9 +5,8 @@
  */
 import { Channel } from '../fusion/channel';
 import { FusionClient } from '../fusion/fusion-client';
-import { STATUS_LIFTER_ID } from '../fusion/fuser';
 import { mainThreadPort, workerPort } from '../fusion/ports';
-import { DEFAULT_METHOD_IDS, methodLabel } from '../fusion/registry';
+import { methodLabel } from '../fusion/registry';
 import { isLifterBackendChoice } from '../fusion/backend-select';
 import { WASM_PATH } from '../detection/models';
 import type { Session } from '../session/session';
@@ -21,10 +20,20 @@ const modelsBase = new URL('models/', new URL(import.meta.env.BASE_URL, origin))
 const params = hasLocation ? new URLSearchParams(location.search) : new URLSearchParams();
 const asked = params.get('lifterBackend') ?? '';
 
+/**
+ * The lifters the app offers: the temporal one (causal: this frame set and the past 0.5 s) by default, live and for
+ * processed recordings; the single-frame one for comparison (?lifter=lifter, or the choice in the Source panel).
+ */
+export const APP_LIFTERS = ['lifter-temporal', 'lifter'] as const;
+const askedLifter = params.get('lifter');
+export const APP_LIFTER: string = (APP_LIFTERS as readonly string[]).includes(askedLifter ?? '') ? askedLifter! : APP_LIFTERS[0];
+/** What the app fuses with, in the registry's ids: the lifter above beside both triangulations. */
+export const APP_METHOD_IDS: readonly string[] = [APP_LIFTER, 'robust', 'dlt'];
+
 export const fusion = new FusionClient({
   worker: workerPort,
   main: mainThreadPort,
-  methods: DEFAULT_METHOD_IDS,
+  methods: APP_METHOD_IDS,
   modelsBase,
   wasmPath: new URL(WASM_PATH.replace(/^\/models\//, ''), modelsBase).href,
   backend: isLifterBackendChoice(asked) ? asked : 'auto',
@@ -55,13 +64,14 @@ export function startFusion(session: Session): void {
     const now = s.backend && !s.backend.measuring ? s.backend.chosen : null;
     if (now !== backend) recent.length = 0; // another backend's times are not this one's
     backend = now;
-    const m = s.methods.find((x) => x.id === STATUS_LIFTER_ID);
+    const m = s.methods.find((x) => x.id === APP_LIFTER);
     const was = fusionLifterState.latest()!.state;
     // A backend switch reloads the lifter for a moment: the legend and the comparison stay as they were.
     if (!m || (m.state === 'loading' && was === 'ready')) return;
     if (m.state === was) return;
     if (m.state === 'ready') {
-      session.metrics.compare = [STATUS_LIFTER_ID, 'robust'];
+      session.metrics.compare = [APP_LIFTER, 'robust'];
+      session.metrics.lifter = APP_LIFTER;
       fusionLifterState.emit({ state: 'ready', label: methodLabel(m.id) });
     } else if (m.state === 'unavailable') {
       session.metrics.compare = ['dlt', 'robust'];
@@ -70,7 +80,7 @@ export function startFusion(session: Session): void {
   });
   session.fused.subscribe((f) => {
     if (!f) recent.length = 0; // a new run (or nothing in 3D): its latency starts afresh
-    const ms = f?.timings[STATUS_LIFTER_ID];
+    const ms = f?.timings[APP_LIFTER];
     if (ms === undefined || !Number.isFinite(ms)) return;
     recent.push(ms);
     if (recent.length > RECENT) recent.shift();

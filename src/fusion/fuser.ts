@@ -16,5 +16,3 @@ export interface Fuser {
   setSettings(patch: Partial<PipelineSettings>): void;
 }
 
-/** The method whose backend and latency the status bar shows: the app's default lifter (one place to change it). */
-export const STATUS_LIFTER_ID = 'lifter';

@@ -11,6 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { LifterMethod } from '../lifter/lifter';
 import { fetchNetParts } from '../lifter/load-url';
 import { netFromParts } from '../lifter/manifest';
+import { temporalNetFromParts } from '../lifter/temporal-manifest';
 import type { LifterNet } from '../lifter/model';
 import { chooseBackend, LIFTER_BACKENDS, measureBackends, type BackendProbe, type LifterBackend } from './backend-select';
 import { probeInput } from './probe-input';
@@ -106,6 +107,10 @@ export function browserLifterHost(): LifterHost {
         async loadNet(model: string) {
           const p = await partsOf(init.modelsBase, model);
           return netFromParts(p.manifest, p.weights);
+        },
+        async loadTemporalNet(model: string) {
+          const p = await partsOf(init.modelsBase, model);
+          return temporalNetFromParts(p.manifest, p.weights);
         },
       };
       return { report: { choice, chosen: result.chosen, measuring: false, measurements, reasons: result.reasons }, env };

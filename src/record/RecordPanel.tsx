@@ -46,7 +46,8 @@ export function RecordPanel({ session, pipeline }: Props) {
     setTakeFrom(from);
     setExported(null);
     const ids = takeMethods(t);
-    setMethod(ids.includes('lifter') ? 'lifter' : ids.includes(method) ? method : (ids[0] ?? 'robust'));
+    // The first in the registry's order: the app's lifter when the take has it (lifters come first).
+    setMethod(byMethodOrder(ids)[0] ?? 'robust');
     const r = new TakeSource(t, from);
     r.position.subscribe(setPos);
     replay.current = r;

@@ -42,6 +42,8 @@ export class MetricsStore {
   private frames = 0;
   private fallback = { current: false, reason: '', count: 0, of: 0 };
   compare: [string, string] = ['lifter', 'robust'];
+  /** The lifter whose fallback to robust triangulation is counted (the app's: temporal or single-frame). */
+  lifter = 'lifter';
   /** Extra stage timings that do not travel on the bus (the renderer's). */
   extra: () => Record<string, number> = () => ({});
 
@@ -80,7 +82,7 @@ export class MetricsStore {
     }
     if (Number.isFinite(f.frame.timings.skew)) this.skew = f.frame.timings.skew;
     const poses = personPoses(f);
-    const lifter = poses.lifter;
+    const lifter = poses[this.lifter];
     this.fallback.current = lifter?.info?.fallback === true;
     this.fallback.reason = this.fallback.current ? String(lifter!.info!.fallbackReason ?? '') : '';
     if (lifter) {

@@ -14,7 +14,7 @@ import { Frustums } from './frustums';
 import { ViewResources } from './resources';
 import { SkeletonObject, type PoseLike } from './skeleton';
 import { DISAGREE_COLOR, METHOD_COLORS } from './styles';
-import { DEFAULT_METHOD_IDS } from '../fusion/registry';
+import { METHOD_IDS as ALL_METHOD_IDS } from '../fusion/registry';
 import { Trails } from './trails';
 import { PeopleLayer, type DrawnPerson } from './people';
 
@@ -37,8 +37,8 @@ export const DEFAULT_VIEW: ViewSettings = {
   trails: false,
   showTruth: true,
   thresholdCm: 8,
-  visible: { lifter: true, robust: true, dlt: false },
-  compare: ['lifter', 'robust'],
+  visible: { 'lifter-temporal': true, lifter: true, robust: true, dlt: false },
+  compare: ['lifter-temporal', 'robust'],
 };
 
 export interface ViewStats {
@@ -57,8 +57,8 @@ const scratchV = new THREE.Vector3();
 const Y_UP = new THREE.Vector3(0, 1, 0);
 const ORIGIN = new THREE.Vector3();
 const SIDE_OFFSET = 1.1; // metres between the two skeletons side by side
-/** The methods the scene draws a skeleton for. */
-const METHOD_IDS = DEFAULT_METHOD_IDS;
+/** The methods the scene can draw a skeleton for: any of the registry's (it draws those a frame set holds). */
+const METHOD_IDS = ALL_METHOD_IDS;
 
 export class ParallaxView {
   readonly stats: ViewStats = { renderMs: 0, renderFps: 0 };
