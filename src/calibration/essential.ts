@@ -107,7 +107,7 @@ function triangulatePair(c: Correspondences, idx: readonly number[], R: ArrayLik
 }
 
 /** E = [t]× R. */
-function essentialFrom(R: ArrayLike<number>, t: ArrayLike<number>): Float64Array {
+export function essentialFrom(R: ArrayLike<number>, t: ArrayLike<number>): Float64Array {
   const E = new Float64Array(9);
   for (let j = 0; j < 3; j++) {
     E[j] = -t[2] * R[3 + j] + t[1] * R[6 + j];

@@ -1,3 +1,4 @@
+import { download } from '../util/download';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { parseTake, serializeTake, type Take } from '../take';
 import { ALL_EXPORT_FORMATS, exportFileName, type FileExportRequest } from '../export/export';
@@ -14,16 +15,6 @@ interface Props {
   pipeline: Pick<Fuser, 'settings' | 'setSettings'>;
 }
 
-function download(name: string, data: string | Uint8Array, type: string) {
-  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * Record any source to a take, keep a processed run as a take without recording, load a take, replay it on a

@@ -6,6 +6,7 @@
  * detector's noise averages out and the minimum over offsets and rates is sharp. The reported agreement of the
  * chosen timing is still the DLT's (reprojection.ts).
  */
+import { essentialFrom } from '../calibration/essential';
 import { pixelToNormalized, type Camera } from '../geometry/camera';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { keypointsAt, smoothTrack, type Timing } from './reprojection';
@@ -16,13 +17,7 @@ function pairEssential(a: Camera, b: Camera): Float64Array {
   const R = new Float64Array(9);
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) R[i * 3 + j] = b.R[i * 3] * a.R[j * 3] + b.R[i * 3 + 1] * a.R[j * 3 + 1] + b.R[i * 3 + 2] * a.R[j * 3 + 2];
   const t = [0, 1, 2].map((i) => b.t[i] - (R[i * 3] * a.t[0] + R[i * 3 + 1] * a.t[1] + R[i * 3 + 2] * a.t[2]));
-  const E = new Float64Array(9);
-  for (let j = 0; j < 3; j++) {
-    E[j] = -t[2] * R[3 + j] + t[1] * R[6 + j];
-    E[3 + j] = t[2] * R[j] - t[0] * R[6 + j];
-    E[6 + j] = -t[1] * R[j] + t[0] * R[3 + j];
-  }
-  return E;
+  return essentialFrom(R, t);
 }
 
 export interface EpipolarScorer {

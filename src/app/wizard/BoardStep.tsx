@@ -4,7 +4,7 @@ import { boardPageSvg, type PaperSize } from '../../calibration/boardPage';
 import { parseCalibrationText } from '../../calibration/io';
 import { loadCalibration } from '../../calibration/store';
 import type { Camera } from '../../geometry/camera';
-import { download } from './download';
+import { download } from '../../util/download';
 import { GatedButton } from './Gated';
 import type { WizardSession } from './session';
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { calibrationToJSON, calibrationToToml } from '../../calibration/io';
 import { saveCalibration } from '../../calibration/store';
 import type { Camera } from '../../geometry/camera';
-import { download } from './download';
+import { download } from '../../util/download';
 import { TARGET_RMS } from './LensStep';
 import { TopView } from './RigResultView';
 import type { WizardSession } from './session';
