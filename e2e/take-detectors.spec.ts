@@ -53,8 +53,11 @@ function disagreeingViewsTake(): string {
 test('where every view shows another body, the lifter gives way to robust triangulation and the panel says so', async ({ page }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto('/');
-  await expect(page.getByTestId(`mpjpe-${APP_LIFTER}-mean`)).toHaveText(/^\d/, { timeout: 60_000 });
+  // The single-frame lifter's error heads (issue 8): with its shipped weights they flag such frame sets nearly
+  // always. The temporal lifter (the app's default) keeps the same fallback rule, but its heads see the window and
+  // flag these less reliably, so this test pins the single-frame one.
+  await page.goto('/?lifter=lifter');
+  await expect(page.getByTestId('mpjpe-lifter-mean')).toHaveText(/^\d/, { timeout: 60_000 });
   const before = Number(await page.getByTestId('lifter-fallback-count').textContent());
   const file = info.outputPath('disagreeing-views.take.json');
   await writeFile(file, disagreeingViewsTake());
