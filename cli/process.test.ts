@@ -10,7 +10,7 @@ import { parseTake, serializeTake } from '../src/take';
 import { runCli } from './lib/run-cli';
 
 const TAKE = 'docs/data/pose2sim-movenet-lightning.take.json';
-const VIDEOS = '/work/shared/data/pose2sim-demo/videos';
+const VIDEOS = '../shared/data/pose2sim-demo/videos'; // beside the checkout, as every test reads shared data
 
 function hasFfmpeg(): boolean {
   try {

@@ -40,7 +40,7 @@ def main() -> None:
         clips = sorted(clips, key=lambda c: -len(c[1]))[:40]
         clips = [clips[i] for i in np.random.default_rng(a.seed).permutation(len(clips))]
     if not clips:
-        sys.exit(f"no {a.split}-split clips found (is the CMU data under /work/shared/data/cmu-mocap or $PARALLAX_CMU_ROOT?)")
+        sys.exit(f"no {a.split}-split clips found (is the CMU data under ../shared/data/cmu-mocap beside the checkout, or in $PARALLAX_CMU_ROOT?)")
     rng = np.random.default_rng(a.seed)
     n = int(a.seconds * FPS)
     motions = []

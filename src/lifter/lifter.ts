@@ -13,7 +13,7 @@ import { NUM_JOINTS } from '../keypoints/coco17';
 import { canonicalToWorld, frameFeatures, N_FEATURES, type FrameFeatures } from './features';
 import type { LifterNet } from './model';
 import { TriangulationMethod } from '../triangulation/methods';
-import { DEFAULT_FALLBACK_RULE, fallbackReason, type FallbackRule } from './fallback';
+import { applyFallback, DEFAULT_FALLBACK_RULE, type FallbackRule } from './fallback';
 import { depthRefusal } from './depth';
 
 const J = NUM_JOINTS;
@@ -72,37 +72,8 @@ export class LifterMethod implements FusionMethod {
       const res = await this.run(cameras.length, chunk);
       chunk.forEach((f, k) => (out[index[s + k]] = res[k]));
     }
-    if (this.fallback) await this.applyFallback(cameras, frames, out, index);
+    if (this.fallback) await applyFallback(this.fallback, this.rule, cameras, frames, out, index);
     return out;
-  }
-
-  /** Replaces the lifted frame sets the rule rejects by the fallback method's answer (null stays null). */
-  private async applyFallback(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, out: LiftResult[], lifted: number[]): Promise<void> {
-    const which: number[] = [];
-    const reasons: string[] = [];
-    for (const i of lifted) {
-      const r = out[i];
-      const info = r.pose?.info;
-      const why = r.pose
-        ? fallbackReason(info!.predictedErrorMm as number, info!.predictedTriangulationErrorMm as number, this.rule)
-        : r.reason!; // the network's output was not finite
-      if (why === null) {
-        r.pose!.info = { ...info, fallback: false };
-        continue;
-      }
-      which.push(i);
-      reasons.push(why);
-    }
-    if (!which.length) return;
-    const alt = await this.fallback!.estimateFrames(cameras, which.map((i) => frames[i]));
-    which.forEach((i, k) => {
-      const own = out[i].pose?.info;
-      const p = alt[k];
-      const reason = `${reasons[k]}: ${this.fallback!.id} triangulation's pose`;
-      out[i] = p
-        ? { pose: { joints: p.joints, valid: p.valid, info: { ...p.info, ...own, fallback: true, fallbackReason: reason } } }
-        : { pose: null, reason: `${reasons[k]}, and ${this.fallback!.id} gives no pose either` };
-    });
   }
 
   private async run(V: number, chunk: FrameFeatures[]): Promise<LiftResult[]> {

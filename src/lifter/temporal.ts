@@ -22,7 +22,7 @@ import { isTimeJump } from '../fusion/segments';
 import { sameRig } from '../fusion/same-rig';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { TriangulationMethod } from '../triangulation/methods';
-import { DEFAULT_FALLBACK_RULE, fallbackReason, type FallbackRule } from './fallback';
+import { applyFallback, DEFAULT_FALLBACK_RULE, type FallbackRule } from './fallback';
 import { canonicalToWorld, frameFeatures, N_FEATURES, type FrameFeatures } from './features';
 import type { LiftResult } from './lifter';
 import { temporalInputSize, type TemporalNet } from './temporal-model';
@@ -121,7 +121,7 @@ export class TemporalLifterMethod implements FusionMethod {
       const res = await this.runWindows(all, chunk);
       chunk.forEach((c, k) => (out[c.i] = res[k]));
     }
-    if (this.fallback) await this.applyFallback(cameras, frames, out, targets.map((c) => c.i));
+    if (this.fallback) await applyFallback(this.fallback, this.rule, cameras, frames, out, targets.map((c) => c.i));
     // Keep what the next call's windows can reach: the last segment's final SIDE_S seconds.
     const lastStart = segStart[all.length - 1] ?? 0;
     const tEnd = all.length ? all[all.length - 1].time : 0;
@@ -228,33 +228,6 @@ export class TemporalLifterMethod implements FusionMethod {
           },
         },
       };
-    });
-  }
-
-  /** As the single-frame lifter: rejected targets take the fallback method's pose of that frame set. */
-  private async applyFallback(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, out: LiftResult[], lifted: number[]): Promise<void> {
-    const which: number[] = [];
-    const reasons: string[] = [];
-    for (const i of lifted) {
-      const r = out[i];
-      const info = r.pose?.info;
-      const why = r.pose ? fallbackReason(info!.predictedErrorMm as number, info!.predictedTriangulationErrorMm as number, this.rule) : r.reason!;
-      if (why === null) {
-        r.pose!.info = { ...info, fallback: false };
-        continue;
-      }
-      which.push(i);
-      reasons.push(why);
-    }
-    if (!which.length) return;
-    const alt = await this.fallback!.estimateFrames(cameras, which.map((i) => frames[i]));
-    which.forEach((i, k) => {
-      const own = out[i].pose?.info;
-      const p = alt[k];
-      const reason = `${reasons[k]}: ${this.fallback!.id} triangulation's pose`;
-      out[i] = p
-        ? { pose: { joints: p.joints, valid: p.valid, info: { ...p.info, ...own, fallback: true, fallbackReason: reason } } }
-        : { pose: null, reason: `${reasons[k]}, and ${this.fallback!.id} gives no pose either` };
     });
   }
 
