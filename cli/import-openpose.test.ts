@@ -4,6 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTake } from '../src/take/take';
+import { parseMultiTake } from '../src/take/multi';
+import { cameraToJSON } from '../src/geometry/camera';
+import { LAYOUTS } from '../src/keypoints/layouts';
+import { placedPose, projectPose, ringRig } from '../src/testing/synthetic';
+import { PeopleStage } from '../src/people/stage';
+import { mkdirSync } from 'node:fs';
 import { JOINT } from '../src/keypoints/coco17';
 import { standingPose } from '../src/testing/synthetic';
 import { TriangulationMethod } from '../src/triangulation/methods';
@@ -80,5 +86,54 @@ describe('npm run import:openpose', () => {
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/nope: cannot read the folder/);
     expect(() => readFileSync(out)).toThrow();
+  });
+
+  it('keeps every person of a multi-person recording (take version 2) and the association finds them again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-op-'));
+    const cams = ringRig(3);
+    writeFileSync(join(dir, 'calib.json'), JSON.stringify(cams.map(cameraToJSON)));
+    const body25 = LAYOUTS.body25;
+    const truths = (f: number) => [placedPose(0.3, -0.6 + 0.02 * f, 0), placedPose(2.5, 0.7, 0.3 - 0.02 * f)];
+    const folders = cams.map((c) => join(dir, `${c.name}_json`));
+    folders.forEach((d) => mkdirSync(d));
+    for (let f = 0; f < 5; f++) {
+      // Per camera, OpenPose's own order: person order differs between cameras (it knows nobody across views).
+      const perPerson = truths(f).map((t) => projectPose(cams, t, 0.5));
+      cams.forEach((_, c) => {
+        const order = (f + c) % 2 ? [1, 0] : [0, 1];
+        const people = order.map((k) => {
+          const kp = new Array(75).fill(0);
+          for (let j = 0; j < 17; j++) kp.splice(3 * body25.toCoco17[j], 3, ...perPerson[k][c].slice(3 * j, 3 * j + 3));
+          return { pose_keypoints_2d: kp };
+        });
+        writeFileSync(join(folders[c], `v_${String(f).padStart(12, '0')}_keypoints.json`), JSON.stringify({ version: 1.3, people }));
+      });
+    }
+    const out = join(dir, 'take.json');
+    const r = run(['--calib', join(dir, 'calib.json'), '--fps', '30', ...folders, '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/every person per view \(take version 2\)/);
+    expect(() => parseTake(readFileSync(out, 'utf8'))).toThrow(/version/);
+    const take = parseMultiTake(readFileSync(out, 'utf8'));
+    expect(take.version).toBe(2);
+    expect(take.frames).toHaveLength(5);
+    expect(take.frames.every((fr) => fr.views.every((v) => v!.length === 2))).toBe(true);
+    const stage = new PeopleStage(take.cameras);
+    take.frames.forEach((fr, f) => {
+      const step = stage.step(fr.time, fr.views);
+      expect(step.people).toHaveLength(2);
+      // Each found person is one of the truths within 2 cm at every joint, and the two are different truths.
+      const matched = step.people.map((p) => {
+        const errs = truths(f).map((t) => Math.max(...Array.from({ length: 17 }, (_, j) => Math.hypot(...[0, 1, 2].map((a) => p.person.joints[3 * j + a] - t[3 * j + a])))));
+        expect(Math.min(...errs)).toBeLessThan(0.02);
+        return errs.indexOf(Math.min(...errs));
+      });
+      expect(new Set(matched).size).toBe(2);
+    });
+    // --people one forces the single-person take, with the most confident person per view.
+    const one = join(dir, 'one.json');
+    expect(run(['--calib', join(dir, 'calib.json'), '--fps', '30', '--people', 'one', ...folders, '-o', one]).code).toBe(0);
+    expect(parseTake(readFileSync(one, 'utf8')).frames).toHaveLength(5);
+    expect(run(['--calib', join(dir, 'calib.json'), '--fps', '30', '--people', 'some', ...folders, '-o', one]).out).toMatch(/--people: expected auto, one or all, got "some"/);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * npm run import:openpose -- --calib <calibration.toml | cameras.json | take.json> --fps 30 [--layout body25|body25b|coco18]
- *                            <OpenPose folder per camera ...> -o take.json
+ *                            [--people auto|one|all] <OpenPose folder per camera ...> -o take.json
  *
  * Turns OpenPose's per-frame JSON (one folder per camera) into a take with COCO-17 2D, which `npm run eval` and
- * the app read. The conversion itself is src/io/openpose.ts; this file only reads and writes files.
+ * the app read: version 1 with the most confident person per view, or version 2 with every person when a folder
+ * has frames with several people (--people auto, the default; one / all force either). The conversion itself is src/io/openpose.ts; this file only reads and writes files.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -11,8 +12,9 @@ import { parseArgs } from 'node:util';
 import type { Camera } from '../src/geometry/camera';
 import { parseCalibrationJSON, parseCalibrationToml, parseQca } from '../src/calibration/io';
 import { camerasFromJSON } from '../src/io/calibration-json';
-import { OPENPOSE_LAYOUT_IDS, openPoseToTake, type OpenPoseLayoutId, type OpenPoseView } from '../src/io/openpose';
+import { OPENPOSE_LAYOUT_IDS, openPoseImport, type OpenPoseLayoutId, type OpenPosePeople, type OpenPoseView } from '../src/io/openpose';
 import { serializeTake } from '../src/take/take';
+import { serializeMultiTake } from '../src/take/multi';
 import { LIMITS } from '../src/take/limits';
 import { stripBom } from '../src/util/text';
 import { parseNumber, refuseRepeatedPaths } from './lib/args';
@@ -21,7 +23,7 @@ import { parseNumber, refuseRepeatedPaths } from './lib/args';
 const MAX_OPENPOSE_FILE_BYTES = 16 * 1024 * 1024;
 
 const usage =
-  'usage: npm run import:openpose -- --calib <calibration.toml|.qca|cameras.json|take.json> --fps 30 [--layout body25|body25b|coco18] <folder per camera ...> -o take.json';
+  'usage: npm run import:openpose -- --calib <calibration.toml|.qca|cameras.json|take.json> --fps 30 [--layout body25|body25b|coco18] [--people auto|one|all] <folder per camera ...> -o take.json';
 
 /**
  * Cameras from a Pose2Sim/anipose TOML, a Qualisys .qca, the app's calibration JSON (src/calibration/io.ts), or
@@ -88,6 +90,7 @@ function main(argv: string[]): number {
       calib: { type: 'string' },
       fps: { type: 'string' },
       layout: { type: 'string' },
+      people: { type: 'string', default: 'auto' },
       out: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -103,15 +106,19 @@ function main(argv: string[]): number {
   const fps = parseNumber(values.fps, '--fps', { min: LIMITS.minFps, max: LIMITS.maxFps });
   const layout = values.layout as OpenPoseLayoutId | undefined;
   if (layout !== undefined && !OPENPOSE_LAYOUT_IDS.includes(layout)) throw new Error(`--layout: expected one of ${OPENPOSE_LAYOUT_IDS.join(', ')}, got "${layout}"`);
+  const people = values.people as OpenPosePeople;
+  if (!['auto', 'one', 'all'].includes(people)) throw new Error(`--people: expected auto, one or all, got "${people}"`);
   const cameras = loadCalibration(values.calib);
   refuseRepeatedPaths(positionals, 'OpenPose folder');
   const views = positionals.map(readFolder);
-  const { take, report } = openPoseToTake(views, cameras, { fps, layout });
-  // serializeTake runs the camera check again: nothing is written that eval would refuse.
-  writeFileSync(values.out, serializeTake(take));
-  console.log(`${report.layout}: ${report.frames} frames (indices ${report.firstIndex}–${report.lastIndex}), cameras matched to folders by ${report.cameraMatch}`);
+  const imported = openPoseImport(views, cameras, { fps, layout, people });
+  const { report } = imported;
+  // Both writers run the camera check again: nothing is written that eval would refuse.
+  writeFileSync(values.out, imported.kind === 'multi' ? serializeMultiTake(imported.take) : serializeTake(imported.take));
+  const kept = imported.kind === 'multi' ? 'every person per view (take version 2)' : 'one person per view (take version 1)';
+  console.log(`${report.layout}: ${report.frames} frames (indices ${report.firstIndex}–${report.lastIndex}), cameras matched to folders by ${report.cameraMatch}; ${kept}`);
   for (const v of report.perView) {
-    const extra = [v.multiPerson ? `${v.multiPerson} with several people (highest mean confidence kept)` : '', v.outsideImage ? `${v.outsideImage} points outside the ${v.camera} image — check the camera order` : '']
+    const extra = [v.multiPerson ? `${v.multiPerson} with several people${imported.kind === 'multi' ? '' : ' (highest mean confidence kept)'}` : '', v.outsideImage ? `${v.outsideImage} points outside the ${v.camera} image — check the camera order` : '']
       .filter(Boolean)
       .join('; ');
     console.log(`  ${v.name} → ${v.camera}: ${v.files} files, ${v.withPerson} with a person${extra ? `; ${extra}` : ''}`);

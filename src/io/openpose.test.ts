@@ -3,7 +3,7 @@ import { lookAtCamera, projectPoint, type Camera } from '../geometry/camera';
 import { JOINT } from '../keypoints/coco17';
 import { LAYOUTS } from '../keypoints/layouts';
 import { camerasFromJSON } from './calibration-json';
-import { matchCameras, openPoseFrameIndex, openPoseToTake, pickPerson, readOpenPoseFile, type OpenPoseView } from './openpose';
+import { matchCameras, openPoseFrameIndex, openPoseImport, openPoseToMultiTake, openPoseToTake, pickPerson, readOpenPoseFile, type OpenPoseView } from './openpose';
 
 const cam = (name: string, deg: number): Camera =>
   lookAtCamera({ name, width: 640, height: 480, hfovDeg: 60, eye: [3 * Math.sin((deg * Math.PI) / 180), 1.5, 3 * Math.cos((deg * Math.PI) / 180)], target: [0, 1, 0] });
@@ -93,6 +93,38 @@ describe('OpenPose import (pure)', () => {
     expect(() => openPoseToTake([{ name: 'c1', files: [file(0, [[1, 2, 3]])] }], cams, { fps: 30 })).toThrow(/expected 75 .* or 54/);
     expect(() => openPoseToTake([{ name: 'c1', files: [file(0, []), { ...file(0, []), fileName: 'other_000000000000_keypoints.json' }] }], cams, { fps: 30 })).toThrow(/frame index 0 also in/);
     expect(() => openPoseToTake([{ name: 'c1', files: [] }], cams, { fps: 30 })).toThrow(/c1: no \*_keypoints\.json/);
+  });
+});
+
+describe('OpenPose import of several people', () => {
+  const cams = [cam('c1', -30), cam('c2', 30)];
+  const two = (c: number) => [coco18Person(cams[c], 0.9), coco18Person(cams[c], 0.5)];
+
+  it('keeps every person per view; a missing file is no frame (null), a file with nobody an empty view', () => {
+    const views: OpenPoseView[] = [
+      { name: 'c1', files: [file(0, two(0)), file(1, [])] },
+      { name: 'c2', files: [file(0, two(1))] },
+    ];
+    const { take, report } = openPoseToMultiTake(views, cams, { fps: 30 });
+    expect(report.people).toBe('all');
+    expect(take.version).toBe(2);
+    expect(take.frames.map((f) => f.views.map((v) => (v === null ? null : v.length)))).toEqual([[2, 2], [0, null]]);
+    expect(take.frames[0].views[1]![1][2]).toBeCloseTo(0.5, 6);
+  });
+
+  it("'auto' keeps everyone only when two or more folders see several people in one frame", () => {
+    const fragmentInOne: OpenPoseView[] = [
+      { name: 'c1', files: [file(0, two(0))] },
+      { name: 'c2', files: [file(0, [coco18Person(cams[1], 0.9)])] },
+    ];
+    expect(openPoseImport(fragmentInOne, cams, { fps: 30, people: 'auto' }).kind).toBe('single');
+    expect(openPoseImport(fragmentInOne, cams, { fps: 30, people: 'all' }).kind).toBe('multi');
+    const both: OpenPoseView[] = [
+      { name: 'c1', files: [file(0, two(0))] },
+      { name: 'c2', files: [file(0, two(1))] },
+    ];
+    expect(openPoseImport(both, cams, { fps: 30, people: 'auto' }).kind).toBe('multi');
+    expect(openPoseImport(both, cams, { fps: 30, people: 'one' }).kind).toBe('single');
   });
 });
 

@@ -8,6 +8,7 @@ import type { Camera } from '../geometry/camera';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { LAYOUTS, toCoco17, type KeypointLayout } from '../keypoints/layouts';
 import type { Take, TakeFrame } from '../take/take';
+import type { MultiTake, MultiTakeFrame } from '../take/multi';
 import { LIMITS, within } from '../take/limits';
 import { assertCameras } from '../geometry/camera-check';
 
@@ -160,25 +161,39 @@ export interface OpenPoseImportReport {
   frames: number;
   firstIndex: number;
   lastIndex: number;
+  /** Whether the take keeps one person per view (the most confident) or every person. */
+  people: 'one' | 'all';
+}
+
+/** Every person of every frame file, COCO-17, before a take is built from them. */
+interface OpenPoseRead {
+  cameras: Camera[];
+  by: CameraMatch;
+  layoutId: string;
+  /** Frame indices present in any folder, ascending. */
+  indices: number[];
+  /** Per folder: frame index → the people in that file (COCO-17, raw pixels) and which one pickPerson chose. */
+  byIndex: Map<number, { people: Float32Array[]; best: number }>[];
+  perView: OpenPoseImportReport['perView'];
 }
 
 /**
- * Builds a take (COCO-17 in memory) from one OpenPose folder per camera. Frames are matched across folders by
- * the frame index in the file name; frame i of the take has time = index / fps. A frame a folder lacks, or in
- * which it found nobody, is a null view; points with c = 0 get score 0.
+ * Reads and checks every folder: file names, frame indices, layouts (one per import), the calibration. Shared by
+ * the single-person and the several-people import, so both refuse exactly the same files.
  */
-export function openPoseToTake(views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions): { take: Take; report: OpenPoseImportReport } {
+function readOpenPose(views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions): OpenPoseRead {
   if (views.length === 0) throw new OpenPoseError('no OpenPose folders given');
   if (!(Number.isFinite(opts.fps) && opts.fps >= LIMITS.minFps && opts.fps <= LIMITS.maxFps))
     throw new OpenPoseError(`--fps: expected a number in [${LIMITS.minFps}, ${LIMITS.maxFps}], got ${opts.fps}`);
   assertCameras(calibration, 'calibration');
   const { cameras, by } = matchCameras(calibration, views.map((v) => v.name));
   let layout: KeypointLayout | null = opts.layout ? LAYOUTS[opts.layout] : null;
-  const byIndex = views.map(() => new Map<number, Float32Array | null>());
+  const byIndex = views.map(() => new Map<number, { people: Float32Array[]; best: number }>());
   const perView: OpenPoseImportReport['perView'] = [];
   views.forEach((view, vi) => {
     const stats = { name: view.name, camera: cameras[vi].name, files: 0, withPerson: 0, multiPerson: 0, outsideImage: 0 };
     const seenFile = new Map<number, string>();
+    const cam = cameras[vi];
     for (const { fileName, json } of view.files) {
       const source = `${view.name}/${fileName}`;
       const index = openPoseFrameIndex(fileName);
@@ -192,10 +207,6 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
       seenFile.set(index, fileName);
       stats.files++;
       const people = readOpenPoseFile(json, source);
-      if (people.length === 0) {
-        byIndex[vi].set(index, null);
-        continue;
-      }
       for (let i = 0; i < people.length; i++) {
         const l = detectLayout(people[i].length, opts.layout, `${source}: people[${i}]`);
         if (layout && l !== layout) {
@@ -203,41 +214,109 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
         }
         layout = l;
       }
-      stats.withPerson++;
+      if (people.length) stats.withPerson++;
       if (people.length > 1) stats.multiPerson++;
-      const kp = toCoco17(layout!, people[pickPerson(people, layout!)], 3);
-      for (let j = 0; j < NUM_JOINTS; j++) {
-        const x = kp[3 * j], y = kp[3 * j + 1];
-        if (kp[3 * j + 2] > 0 && (x < -0.5 || y < -0.5 || x > cameras[vi].width - 0.5 || y > cameras[vi].height - 0.5)) stats.outsideImage++;
-      }
-      byIndex[vi].set(index, kp);
+      const coco = people.map((p) => toCoco17(layout!, p, 3));
+      for (const kp of coco)
+        for (let j = 0; j < NUM_JOINTS; j++) {
+          const x = kp[3 * j], y = kp[3 * j + 1];
+          if (kp[3 * j + 2] > 0 && (x < -0.5 || y < -0.5 || x > cam.width - 0.5 || y > cam.height - 0.5)) stats.outsideImage++;
+        }
+      byIndex[vi].set(index, { people: coco, best: people.length ? pickPerson(people, layout!) : -1 });
     }
     if (stats.files === 0) throw new OpenPoseError(`${view.name}: no *_keypoints.json files`);
     perView.push(stats);
   });
   const indices = [...new Set(byIndex.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
-  const frames: TakeFrame[] = indices.map((index) => ({
+  const layoutId = (layout as KeypointLayout | null)?.id ?? opts.layout ?? 'body25';
+  return { cameras, by, layoutId, indices, byIndex, perView };
+}
+
+function importMeta(r: OpenPoseRead, views: readonly OpenPoseView[], personSelection: string): Record<string, unknown> {
+  return { source: 'openpose', openposeLayout: r.layoutId, folders: views.map((v) => v.name), cameraMatch: r.by, personSelection, firstFrameIndex: r.indices[0] };
+}
+
+function importReport(r: OpenPoseRead, people: 'one' | 'all'): OpenPoseImportReport {
+  return { layout: r.layoutId, cameraMatch: r.by, perView: r.perView, frames: r.indices.length, firstIndex: r.indices[0], lastIndex: r.indices[r.indices.length - 1], people };
+}
+
+/**
+ * Builds a take (COCO-17 in memory) from one OpenPose folder per camera. Frames are matched across folders by
+ * the frame index in the file name; frame i of the take has time = index / fps. A frame a folder lacks, or in
+ * which it found nobody, is a null view; of several people, the one pickPerson chooses; points with c = 0 get
+ * score 0.
+ */
+export function openPoseToTake(views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions): { take: Take; report: OpenPoseImportReport } {
+  return singleTake(readOpenPose(views, calibration, opts), views, opts);
+}
+
+function singleTake(r: OpenPoseRead, views: readonly OpenPoseView[], opts: OpenPoseImportOptions): { take: Take; report: OpenPoseImportReport } {
+  const frames: TakeFrame[] = r.indices.map((index) => ({
     time: index / opts.fps,
-    views: byIndex.map((m) => m.get(index) ?? null),
+    views: r.byIndex.map((m) => {
+      const f = m.get(index);
+      return f && f.best >= 0 ? f.people[f.best] : null;
+    }),
     gt: null,
     extra: {},
   }));
-  const layoutId = (layout as KeypointLayout | null)?.id ?? opts.layout ?? 'body25';
-  const report: OpenPoseImportReport = { layout: layoutId, cameraMatch: by, perView, frames: frames.length, firstIndex: indices[0], lastIndex: indices[indices.length - 1] };
   const take: Take = {
     fps: opts.fps,
     sourceLayout: 'coco17',
-    cameras,
+    cameras: r.cameras,
     frames,
-    meta: {
-      source: 'openpose',
-      openposeLayout: layoutId,
-      folders: views.map((v) => v.name),
-      cameraMatch: by,
-      personSelection: 'highest mean confidence over the COCO-17 points, per frame and view',
-      firstFrameIndex: indices[0],
-    },
+    meta: importMeta(r, views, 'highest mean confidence over the COCO-17 points, per frame and view'),
     extra: {},
   };
-  return { take, report };
+  return { take, report: importReport(r, 'one') };
+}
+
+/**
+ * The several-people import: a take of version 2 in which each view holds every person OpenPose found in that
+ * frame (in OpenPose's order; who is who across views is left to the association, as for live detections). A
+ * frame a folder lacks is a null view (no frame from that camera); a file with nobody is an empty view.
+ */
+export function openPoseToMultiTake(views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions): { take: MultiTake; report: OpenPoseImportReport } {
+  return multiTake(readOpenPose(views, calibration, opts), views, opts);
+}
+
+function multiTake(r: OpenPoseRead, views: readonly OpenPoseView[], opts: OpenPoseImportOptions): { take: MultiTake; report: OpenPoseImportReport } {
+  const frames: MultiTakeFrame[] = r.indices.map((index) => ({
+    time: index / opts.fps,
+    views: r.byIndex.map((m) => m.get(index)?.people ?? null),
+    labels: null,
+    gt: null,
+    extra: {},
+  }));
+  const take: MultiTake = {
+    version: 2,
+    fps: opts.fps,
+    sourceLayout: 'coco17',
+    cameras: r.cameras,
+    frames,
+    meta: importMeta(r, views, 'every person, associated across views by Parallax'),
+    extra: {},
+  };
+  return { take, report: importReport(r, 'all') };
+}
+
+export type OpenPosePeople = 'one' | 'all' | 'auto';
+
+function severalPeopleSeen(r: OpenPoseRead): boolean {
+  return r.indices.some((index) => r.byIndex.filter((m) => (m.get(index)?.people.length ?? 0) > 1).length >= 2);
+}
+
+/**
+ * The import as the command runs it: 'one' keeps the most confident person per view (a version 1 take), 'all'
+ * every person (version 2), 'auto' every person when some frame has several people in two or more folders (a
+ * second person the rig can place), else one: a stray fragment in one camera does not change the format.
+ */
+export function openPoseImport(
+  views: readonly OpenPoseView[],
+  calibration: readonly Camera[],
+  opts: OpenPoseImportOptions & { people: OpenPosePeople },
+): { kind: 'single'; take: Take; report: OpenPoseImportReport } | { kind: 'multi'; take: MultiTake; report: OpenPoseImportReport } {
+  const r = readOpenPose(views, calibration, opts);
+  const all = opts.people === 'all' || (opts.people === 'auto' && severalPeopleSeen(r));
+  return all ? { kind: 'multi', ...multiTake(r, views, opts) } : { kind: 'single', ...singleTake(r, views, opts) };
 }

@@ -10,6 +10,7 @@ import { cameraToJSON, makeCamera, type Camera } from '../geometry/camera';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints/coco17';
 import { LAYOUTS, toCoco17 } from '../keypoints/layouts';
 import { cameraSchema } from './schema';
+import { assertCameras } from '../geometry/camera-check';
 import { parseTake, TakeError, type Take } from './take';
 
 export interface PersonTruth {
@@ -173,6 +174,7 @@ const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** The JSON value of a multi-person take, always version 2 and COCO-17. */
 export function multiTakeToJSON(take: MultiTake, pixelDecimals = 2, metreDecimals = 4) {
+  assertCameras(take.cameras, 'take to write'); // as for version 1: a take no reader would take is never written
   const kp = (v: Float32Array) => Array.from({ length: NUM_JOINTS }, (_, j) => [round(v[3 * j], pixelDecimals), round(v[3 * j + 1], pixelDecimals), round(v[3 * j + 2], 3)]);
   return {
     format: 'multiview-take' as const,
