@@ -6,14 +6,10 @@ the training provenance (data, steps, seed, date, validation MPJPE).
 """
 from __future__ import annotations
 
-import datetime as _dt
-import json
 from pathlib import Path
 
-import numpy as np
-import torch
-
 from . import features as F
+from .checkpoint import read_weights, write_weights
 from .model import Lifter
 
 FORMAT = 'parallax-lifter'
@@ -29,35 +25,15 @@ def feature_constants() -> dict:
 
 def export(model: Lifter, out_dir: str | Path, provenance: dict, stem: str = '') -> dict:
     """Writes {stem}manifest.json and {stem}weights.bin into out_dir; returns the manifest."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tensors, chunks, offset = [], [], 0
-    for name, t in model.state_dict().items():
-        a = t.detach().cpu().numpy().astype('<f4')
-        tensors.append(dict(name=name, shape=list(a.shape), dtype='float32', offset=offset))
-        chunks.append(a.tobytes())
-        offset += a.nbytes
-    weights_name = f'{stem}weights.bin'
-    manifest = dict(format=FORMAT, version=VERSION, config=model.cfg.to_dict(), features=feature_constants(),
-                    weights=weights_name, byte_length=offset, tensors=tensors,
-                    provenance=dict(date=_dt.date.today().isoformat(), **provenance))
-    (out_dir / weights_name).write_bytes(b''.join(chunks))
-    (out_dir / f'{stem}manifest.json').write_text(json.dumps(manifest, indent=1) + '\n')
-    return manifest
+    header = dict(format=FORMAT, version=VERSION, config=model.cfg.to_dict(), features=feature_constants())
+    return write_weights(model, out_dir, header, provenance, stem)
 
 
 def load_exported(out_dir: str | Path, stem: str = '') -> Lifter:
     """Reads an export back into PyTorch (round-trip check and Python-side evaluation)."""
     from .model import LifterConfig
 
-    out_dir = Path(out_dir)
-    manifest = json.loads((out_dir / f'{stem}manifest.json').read_text())
-    blob = (out_dir / manifest['weights']).read_bytes()
+    manifest, state = read_weights(out_dir, stem)
     model = Lifter(LifterConfig(**manifest['config']))
-    state = {}
-    for t in manifest['tensors']:
-        n = int(np.prod(t['shape'])) if t['shape'] else 1
-        a = np.frombuffer(blob, dtype='<f4', count=n, offset=t['offset']).reshape(t['shape'])
-        state[t['name']] = torch.from_numpy(a.copy())
     model.load_state_dict(state)
     return model.eval()

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from .checkpoint import plain, save_checkpoint
 from .features import Features, compute_features
 from .model import Lifter, LifterConfig, count_params
 
@@ -162,24 +163,9 @@ def _checkpoint(model, cfg, batch_fn, device, step, t0, history, best, log):
     history.append(dict(step=step, minutes=(time.time() - t0) / 60.0, val=val))
     log(f'val step {step}: ' + '  '.join(
         f'{nv}v lifter {v["lifter"]:.1f} / tri {v["base"]:.1f} mm' for nv, v in val.items()))
-    state = dict(config=cfg.model.to_dict(), train_config=_plain(asdict(cfg)), step=step, val=val,
-                 history=history, model={k: v.detach().cpu() for k, v in model.state_dict().items()})
-    out = Path(cfg.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(state, out.with_suffix('.last.pt'))
-    if mean < best:
-        best = mean
-        torch.save(state, out)
-        log(f'  best so far ({mean:.1f} mm mean over view counts) → {out}')
+    state = dict(config=cfg.model.to_dict(), train_config=plain(asdict(cfg)), step=step, val=val, history=history)
+    best = save_checkpoint(model, state, cfg.out, mean, best, log, f'{mean:.1f} mm mean over view counts')
     return best
-
-
-def _plain(d):
-    if isinstance(d, dict):
-        return {k: _plain(v) for k, v in d.items()}
-    if isinstance(d, (list, tuple)):
-        return [_plain(v) for v in d]
-    return d
 
 
 def load_checkpoint(path: str | Path) -> tuple[Lifter, dict]:

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from .checkpoint import plain, save_checkpoint
 from .features import compute_features
 from .model_temporal import TemporalConfig, TemporalLifter, count_trainable
 from .sequences import TARGET
@@ -200,24 +201,9 @@ def _checkpoint(model, cfg, window_fn, device, step, t0, history, best, log):
         f'{v["offline_frame"]:.1f}, tri {v["causal_tri"]:.1f})' for nv, v in val.items()))
     tc = asdict(cfg)
     tc['model'] = cfg.model.to_dict()
-    state = dict(kind='temporal', config=cfg.model.to_dict(), train_config=_plain(tc), step=step, val=val,
-                 history=history, model={k: v.detach().cpu() for k, v in model.state_dict().items()})
-    out = Path(cfg.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(state, out.with_suffix('.last.pt'))
-    if mean < best:
-        best = mean
-        torch.save(state, out)
-        log(f'  best so far ({mean / 2:.1f} mm mean) → {out}')
+    state = dict(kind='temporal', config=cfg.model.to_dict(), train_config=plain(tc), step=step, val=val, history=history)
+    best = save_checkpoint(model, state, cfg.out, mean, best, log, f'{mean / 2:.1f} mm mean')
     return best
-
-
-def _plain(d):
-    if isinstance(d, dict):
-        return {k: _plain(v) for k, v in d.items()}
-    if isinstance(d, (list, tuple)):
-        return [_plain(v) for v in d]
-    return d
 
 
 def load_temporal(path) -> tuple[TemporalLifter, dict]:

@@ -107,3 +107,18 @@ def test_training_smoke_on_sequences(tmp_path, seqs):
     assert np.isfinite([v['causal'], v['offline'], v['causal_frame']]).all()
     m2, state = load_temporal(tmp_path / 't.pt')
     assert state['kind'] == 'temporal' and state['config']['dim'] == 32
+
+
+def test_shipped_temporal_export_reads_back_and_writes_the_same_bytes(tmp_path):
+    """The shipped file through the reader and the writer: the same tensors in the same bytes and offsets."""
+    import json
+    from pathlib import Path
+    from parallax_train.export_temporal import export_temporal, load_exported_temporal
+
+    shipped = Path(__file__).resolve().parents[2] / 'public' / 'models' / 'lifter-temporal'
+    m = load_exported_temporal(shipped)
+    manifest = export_temporal(m, tmp_path, dict(data='round trip'))
+    assert (tmp_path / 'weights.bin').read_bytes() == (shipped / 'weights.bin').read_bytes()
+    original = json.loads((shipped / 'manifest.json').read_text())
+    assert manifest['tensors'] == original['tensors'] and manifest['config'] == original['config']
+    assert manifest['window'] == original['window'] and manifest['format'] == original['format']
