@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LifterConfig } from './manifest';
-import { blockShapes, Blocks, checkShapes, disposeLinear, foldLinear, linear, type Linear } from './blocks';
+import { blockShapes, Blocks, outputShapes, checkShapes, disposeLinear, foldLinear, linear, type Linear } from './blocks';
 
 /** The shape every tensor must have for a config (PyTorch names, nn.Linear weights are out×in). */
 export function expectedShapes(c: LifterConfig): Map<string, number[]> {
@@ -18,10 +18,7 @@ export function expectedShapes(c: LifterConfig): Map<string, number[]> {
   for (let i = 0; i < c.n_fusion; i++) blockShapes(m, `fusion.${i}`, D, c.ffn);
   m.set('pose_emb', [c.n_joints, D]);
   for (let i = 0; i < c.n_pose; i++) blockShapes(m, `pose.${i}`, D, c.ffn);
-  m.set('ln_out.weight', [D]);
-  m.set('ln_out.bias', [D]);
-  m.set('head.weight', [5, D]);
-  m.set('head.bias', [5]);
+  outputShapes(m, D);
   return m;
 }
 

@@ -5,7 +5,7 @@
  * checked on load.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { blockShapes, Blocks, checkShapes, disposeLinear, foldLinear, linear, type Linear } from './blocks';
+import { blockShapes, Blocks, outputShapes, checkShapes, disposeLinear, foldLinear, linear, type Linear } from './blocks';
 import { LifterNet } from './model';
 import type { TemporalConfig } from './temporal-manifest';
 
@@ -23,10 +23,7 @@ export function expectedTemporalShapes(c: TemporalConfig): Map<string, number[]>
   for (let i = 0; i < c.n_time; i++) blockShapes(m, `time.${i}`, D, c.ffn);
   m.set('pose_emb', [J, D]);
   for (let i = 0; i < c.n_pose; i++) blockShapes(m, `pose.${i}`, D, c.ffn);
-  m.set('ln_out.weight', [D]);
-  m.set('ln_out.bias', [D]);
-  m.set('head.weight', [5, D]);
-  m.set('head.bias', [5]);
+  outputShapes(m, D);
   return m;
 }
 
