@@ -6,14 +6,15 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Camera } from '../geometry/camera';
-import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
+import { COCO17_NAMES } from '../keypoints';
 import { personPoses, type FusedFrameSet } from '../fusion/flow';
-import { jointDistances, poseCentre } from './compare';
+import { poseCentre } from './compare';
+import { DisagreementLayer } from './disagreement';
 import { displayUp, rigExtent } from './display-frame';
 import { Frustums } from './frustums';
 import { ViewResources } from './resources';
 import { SkeletonObject, type PoseLike } from './skeleton';
-import { DISAGREE_COLOR, METHOD_COLORS } from './styles';
+import { METHOD_COLORS } from './styles';
 import { METHOD_IDS as ALL_METHOD_IDS } from '../fusion/registry';
 import { Trails } from './trails';
 import { PeopleLayer, type DrawnPerson } from './people';
@@ -52,7 +53,6 @@ export interface ViewSource {
   cameras(): readonly Camera[] | null;
 }
 
-const scratchM = new THREE.Matrix4();
 const scratchV = new THREE.Vector3();
 const Y_UP = new THREE.Vector3(0, 1, 0);
 const ORIGIN = new THREE.Vector3();
@@ -74,11 +74,7 @@ export class ParallaxView {
   private people: PeopleLayer;
   /** The rig's up in the world group's frame (labels go above heads along it). */
   private up = new THREE.Vector3(0, 1, 0);
-  private markers: THREE.InstancedMesh;
-  private diffLines: THREE.LineSegments;
-  private diffPos = new Float32Array(NUM_JOINTS * 6);
-  private diffs = new Float64Array(NUM_JOINTS);
-  private markerJoint = new Int32Array(NUM_JOINTS);
+  private disagreement: DisagreementLayer;
   private frustums: Frustums;
   /** Everything in the calibration's world frame, turned so the rig's up is the screen's (display-frame.ts). */
   private world = new THREE.Group();
@@ -136,15 +132,8 @@ export class ParallaxView {
     this.people = new PeopleLayer(this.res, METHOD_IDS);
     this.world.add(this.people.group);
 
-    const markerMat = new THREE.MeshBasicMaterial({ color: DISAGREE_COLOR, transparent: true, opacity: 0.45, depthWrite: false });
-    this.markers = new THREE.InstancedMesh(this.res.joint, markerMat, NUM_JOINTS);
-    this.markers.count = 0;
-    this.markers.frustumCulled = false;
-    const g = new THREE.BufferGeometry();
-    g.setAttribute('position', new THREE.BufferAttribute(this.diffPos, 3));
-    this.diffLines = new THREE.LineSegments(g, this.res.line(DISAGREE_COLOR));
-    this.diffLines.frustumCulled = false;
-    this.world.add(this.markers, this.diffLines);
+    this.disagreement = new DisagreementLayer(this.res);
+    this.world.add(this.disagreement.group);
 
     this.frustums = new Frustums(this.res);
     this.world.add(this.frustums.group);
@@ -258,7 +247,7 @@ export class ParallaxView {
     this.truth.update(gt);
     this.truthSide.update(side ? gt : null);
     this.truthSide.group.position.copy(offset);
-    this.updateDisagreement(poses[a] && s.visible[a] ? poses[a] : null, poses[b] && s.visible[b] ? poses[b] : null, side);
+    this.disagreement.update(poses[a] && s.visible[a] ? poses[a] : null, poses[b] && s.visible[b] ? poses[b] : null, s.thresholdCm, side);
 
     const target = anchor ?? gt;
     if (target && (s.follow || !this.framed)) {
@@ -278,44 +267,14 @@ export class ParallaxView {
     }
   }
 
-  private updateDisagreement(pa: PoseLike | null, pb: PoseLike | null, side: boolean): void {
-    let n = 0;
-    const m = scratchM;
-    if (pa && pb) {
-      jointDistances(pa as never, pb, this.diffs);
-      const thr = this.settings.thresholdCm / 100;
-      for (let j = 0; j < NUM_JOINTS; j++) {
-        if (!(this.diffs[j] > thr)) continue;
-        const x = pa.joints[3 * j], y = pa.joints[3 * j + 1], z = pa.joints[3 * j + 2];
-        m.makeScale(0.045, 0.045, 0.045).setPosition(x, y, z);
-        this.markers.setMatrixAt(n, m);
-        this.markerJoint[n] = j;
-        for (let k = 0; k < 3; k++) {
-          this.diffPos[6 * n + k] = pa.joints[3 * j + k];
-          this.diffPos[6 * n + 3 + k] = pb.joints[3 * j + k];
-        }
-        n++;
-      }
-    }
-    this.markers.count = n;
-    this.markers.instanceMatrix.needsUpdate = true;
-    // InstancedMesh caches its bounds for raycasting; they change with every frame.
-    this.markers.boundingSphere = null;
-    this.markers.boundingBox = null;
-    this.diffLines.visible = !side;
-    this.diffLines.geometry.setDrawRange(0, n * 2);
-    this.diffLines.geometry.attributes.position.needsUpdate = true;
-  }
-
   private onPointer = (e: PointerEvent) => {
     const r = this.renderer.domElement.getBoundingClientRect();
     this.pointer.set(((e.clientX - r.left) / r.width) * 2 - 1, -((e.clientY - r.top) / r.height) * 2 + 1);
     this.raycaster.setFromCamera(this.pointer, this.camera);
-    const hit = this.markers.count ? this.raycaster.intersectObject(this.markers, false)[0] : undefined;
-    if (!hit || hit.instanceId === undefined) return this.onLeave();
-    const j = this.markerJoint[hit.instanceId];
+    const hit = this.disagreement.pick(this.raycaster);
+    if (!hit) return this.onLeave();
     const [a, b] = this.settings.compare;
-    this.tooltip.textContent = `${COCO17_NAMES[j]}: ${a} vs ${b} ${(this.diffs[j] * 100).toFixed(1)} cm`;
+    this.tooltip.textContent = `${COCO17_NAMES[hit.joint]}: ${a} vs ${b} ${(hit.distance * 100).toFixed(1)} cm`;
     this.tooltip.style.left = `${e.clientX - r.left + 12}px`;
     this.tooltip.style.top = `${e.clientY - r.top + 12}px`;
     this.tooltip.hidden = false;
@@ -361,9 +320,7 @@ export class ParallaxView {
     this.truth.dispose();
     this.truthSide.dispose();
     this.people.dispose();
-    this.markers.dispose();
-    (this.markers.material as THREE.Material).dispose();
-    this.diffLines.geometry.dispose();
+    this.disagreement.dispose();
     this.frustums.dispose();
     this.res.dispose();
     this.renderer.dispose();
