@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { parseTake } from '../src/take';
+import { parseMultiTake } from '../src/take/multi';
 import { takeMethods, takePoses } from '../src/record/take-poses';
 import { parseBvh } from '../src/export/bvh-reader';
 import { pauseWithPoses, secondMethod } from './pixels';
@@ -17,7 +17,7 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   await expect(page.getByTestId('take-info')).toContainText('4 cameras');
 
   const [takeDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-take').click()]);
-  const take = parseTake(await readFile(await takeDl.path(), 'utf8'));
+  const take = parseMultiTake(await readFile(await takeDl.path(), 'utf8'));
   expect(take.frames.length).toBeGreaterThanOrEqual(10);
   expect(takeMethods(take)).toEqual(expect.arrayContaining(['robust', 'dlt']));
   expect(take.frames.every((f) => f.gt !== null)).toBe(true);
