@@ -82,13 +82,16 @@ export function writeTrc(posesInCalibration: ReadonlyArray<PoseLike | null>, inf
     `PathFileType\t4\t(X/Y/Z)\t${info.fileName}`,
     'DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames',
     [info.fps, info.fps, n, m, 'mm', info.fps, 1, n].join('\t'),
-    ['Frame#', 'Time', ...markers.flatMap((name) => [name, '', ''])].join('\t'),
-    ['', '', ...markers.flatMap((_, j) => [`X${j + 1}`, `Y${j + 1}`, `Z${j + 1}`])].join('\t'),
+    // The table's lines end with a tab (an empty last cell): OpenSim's reader drops a line's trailing empty cell,
+    // so a row whose last marker is missing would otherwise come up one column short and be refused.
+    ['Frame#', 'Time', ...markers.flatMap((name) => [name, '', '']), ''].join('\t'),
+    ['', '', ...markers.flatMap((_, j) => [`X${j + 1}`, `Y${j + 1}`, `Z${j + 1}`]), ''].join('\t'),
     '',
   ];
   poses.forEach((p, f) => {
     const cells = [String(f + 1), num(info.times[f], 6)];
     for (let j = 0; j < m; j++) for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k] * 1000, 3) : '');
+    cells.push('');
     lines.push(cells.join('\t'));
     if (info.onProgress && f % 512 === 0) info.onProgress(f, n);
   });

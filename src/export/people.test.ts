@@ -80,6 +80,12 @@ describe('exports of several people', () => {
     expect(Number(row(20)[2 + 3 * (17 + 11) + 1]) / 1000).toBeCloseTo(ps[1].poses[20]!.joints[3 * 11 + 1], 4);
     expect(row(2).slice(2 + 3 * 17, 2 + 3 * 34).every((c) => c === '')).toBe(true);
     expect(text(file.data)).not.toMatch(/NaN/);
+    // Every table line ends with an empty cell, so a row whose last markers are missing (P8 in frame 11) keeps its
+    // column count in OpenSim's reader, which drops a line's trailing empty cell.
+    const width = lines[3].split('\t').length;
+    expect(width).toBe(2 + 3 * 51 + 1);
+    for (const l of lines.slice(4).filter(Boolean)) expect(l.split('\t')).toHaveLength(width);
+    expect(row(11).slice(-4)).toEqual(['', '', '', '']);
   });
 
   it('C3D: points labelled per person, Z up in mm, missing points where a person is absent', () => {
