@@ -84,7 +84,7 @@ describe('exports of several people', () => {
     // column count in OpenSim's reader, which drops a line's trailing empty cell.
     const width = lines[3].split('\t').length;
     expect(width).toBe(2 + 3 * 51 + 1);
-    for (const l of lines.slice(4).filter(Boolean)) expect(l.split('\t')).toHaveLength(width);
+    for (const l of text(file.data).split('\n').slice(4).filter(Boolean)) expect(l.split('\t')).toHaveLength(width);
     expect(row(11).slice(-4)).toEqual(['', '', '', '']);
   });
 
