@@ -119,5 +119,17 @@ test('three simulated people recorded, saved as a version 2 take, exported per p
     .toBe(true);
   await expect(page.getByTestId('mpjpe-people').locator('tbody tr')).toHaveCount(3, { timeout: 20_000 });
   await page.getByTestId('viewer-canvas').screenshot({ path: info.outputPath('replayed-three.png') });
+
+  // The same take as the Camera panel's take source: processed whole, its run is a version 2 take again.
+  await page.getByTestId('source-take').check();
+  await page.getByTestId('capture-take-file').setInputFiles(path);
+  await expect(page.getByTestId('camera-panel')).toHaveAttribute('data-phase', 'finished', { timeout: 30_000 });
+  await expect(takeInfo).toContainText('processed take');
+  await expect(takeInfo).toHaveAttribute('data-version', '2');
+  expect(Number(await takeInfo.getAttribute('data-people'))).toBeGreaterThanOrEqual(3);
+  expect(Number(await takeInfo.getAttribute('data-frames'))).toBe(take.frames.length);
+  const last = await drawn(page);
+  expect(new Set(last.map((p) => p.label)).size).toBe(last.length);
+  expect(last.length).toBeGreaterThanOrEqual(2);
   expect(errors).toEqual([]);
 });
