@@ -113,6 +113,20 @@ describe('recording several people', () => {
     expect(ids.size).toBeGreaterThanOrEqual(3);
   });
 
+  it('processes a version 2 take through the session: the run is a version 2 take of the people found again', async () => {
+    const take = parseMultiTake(serializeMultiTake(await recordSim(3, 700)));
+    const session = new Session(triangulation());
+    await session.use(new TakeSource(take, 'three.json'));
+    for (let i = 0; i < 100 && session.getSnapshot().source.phase !== 'finished'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(session.getSnapshot().source.phase).toBe('finished');
+    const run = session.runTake()!;
+    expect(run.version).toBe(2);
+    expect(run.frames).toHaveLength(take.frames.length);
+    expect(run.frames.every((f, i) => f.gt!.map((p) => p.id).join() === '0,1,2' && f.views.every((v, c) => (v?.length ?? -1) === (take.frames[i].views[c]?.length ?? -1)))).toBe(true);
+    expect(readTakePoses(run).people.length).toBeGreaterThanOrEqual(3);
+    session.dispose();
+  });
+
   it('names the frame and field of a malformed per-person 3D extension, and a failed read changes nothing', async () => {
     const take = await recordSim(2, 600);
     const json = JSON.parse(serializeMultiTake(take));
