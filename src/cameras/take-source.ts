@@ -108,5 +108,6 @@ export function takeFrameSet(f: MultiTakeFrame, multi: boolean): DetectedFrameSe
     gt: f.gt?.[0] ?? null,
     people: f.views,
     truths: f.gt ?? [],
+    ...(f.labels ? { labels: f.labels } : {}),
   };
 }

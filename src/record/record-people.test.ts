@@ -54,6 +54,11 @@ describe('recording several people', () => {
     for (const f of json.frames) expect(f.gt.map((p: { id: number }) => p.id)).toEqual([0, 1, 2]);
     expect(json.frames.some((f: { views: unknown[][] }) => f.views.some((v) => v && v.length >= 2))).toBe(true);
     expect(Array.isArray(json.frames[5].poses3d)).toBe(true);
+    // The simulation knows which figure each detection shows: recorded, one label per detection.
+    for (const f of json.frames) {
+      f.views.forEach((v: unknown[] | null, c: number) => expect(f.labels[c] === null ? null : f.labels[c].length).toBe(v === null ? null : v.length));
+      expect(f.labels.flat().filter((l: number | null) => l !== null).every((l: number) => l >= -1 && l <= 2)).toBe(true);
+    }
 
     const back = parseMultiTake(serializeMultiTake(take));
     expect(back.version).toBe(2);

@@ -51,7 +51,8 @@ export function fusedToTakeFrame(f: FusedFrameSet, t0 = 0): MultiTakeFrame {
   return {
     time: fr.time - t0,
     views,
-    labels: null,
+    // Which true person each detection shows, where the source knows it (the simulation): a take to score.
+    labels: fr.people && fr.labels ? fr.labels.map((l) => (l ? [...l] : null)) : null,
     gt: truths ? truths.map((t) => ({ id: t.id, joints: Float64Array.from(t.joints), valid: Uint8Array.from(t.valid) })) : null,
     extra: { poses3d: people },
   };

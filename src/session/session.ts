@@ -260,6 +260,7 @@ export class Session {
     const sub: DetectedFrameSet = t.views.length === f.views.length ? f : {
       ...f, views: t.views.map((i) => f.views[i]), status: t.views.map((i) => f.status[i]),
       ...(f.people ? { people: t.views.map((i) => f.people![i]) } : {}),
+      ...(f.labels ? { labels: t.views.map((i) => f.labels![i]) } : {}),
     };
     this.fuser.setRig(t.rig);
     let fused: FusedFrameSet | null;
