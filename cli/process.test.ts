@@ -7,6 +7,7 @@ import { calibrationToJSON } from '../src/calibration/io';
 import { parseBvh } from '../src/export/bvh-reader';
 import { takePoses } from '../src/record/take-poses';
 import { parseTake, serializeTake } from '../src/take';
+import { parseMultiTake } from '../src/take/multi';
 import { runCli } from './lib/run-cli';
 
 const TAKE = 'docs/data/pose2sim-movenet-lightning.take.json';
@@ -23,7 +24,8 @@ function hasFfmpeg(): boolean {
 
 /** Every file the run should have written for `methods`, read back by a parser of its format. */
 function checkOutputs(dir: string, base: string, methods: string[], minFrames: number): void {
-  const take = parseTake(readFileSync(join(dir, `${base}.take.json`), 'utf8'));
+  const take = parseMultiTake(readFileSync(join(dir, `${base}.take.json`), 'utf8'));
+  expect(take.version).toBe(1); // one person: the take stays version 1
   expect(take.frames.length).toBeGreaterThanOrEqual(minFrames);
   for (const m of methods) {
     const poses = takePoses(take, m);

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { parseTake } from '../src/take';
+import { parseMultiTake } from '../src/take/multi';
 import { takeMethods, takePoses } from '../src/record/take-poses';
 import { parseBvh } from '../src/export/bvh-reader';
 import { pauseWithPoses, secondMethod } from './pixels';
@@ -17,7 +17,9 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   await expect(page.getByTestId('take-info')).toContainText('4 cameras');
 
   const [takeDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-take').click()]);
-  const take = parseTake(await readFile(await takeDl.path(), 'utf8'));
+  const text = await readFile(await takeDl.path(), 'utf8');
+  expect(JSON.parse(text).version).toBe(1); // one person: the take stays version 1
+  const take = parseMultiTake(text);
   expect(take.frames.length).toBeGreaterThanOrEqual(10);
   expect(takeMethods(take)).toEqual(expect.arrayContaining(['robust', 'dlt']));
   expect(take.frames.every((f) => f.gt !== null)).toBe(true);
@@ -33,6 +35,7 @@ test('record the simulation, save the take, replay it on a timeline, export CSV/
   await page.getByTestId('timeline').fill('2');
 
   await page.getByTestId('export-method').selectOption('robust');
+  await expect(page.getByTestId('export-person')).toHaveCount(0); // one person: nobody to choose
   const read = async (format: string) => {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${format}`).click()]);
     expect(dl.suggestedFilename()).toBe(`parallax-take-robust.${format}`);

@@ -5,20 +5,20 @@
  * goes on with the rest. Detection (ffmpeg + the app's detector) is the CLI's job, so this part runs anywhere.
  */
 import { butterworthPoses } from '../../src/export/butterworth';
-import { exportFrame, posesZUp } from '../../src/export/frame';
+import { exportFrame } from '../../src/export/frame';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Camera } from '../../src/geometry/camera';
 import { createMethods } from '../../src/eval/methods';
-import { writeC3d } from '../../src/export/c3d';
-import { EXPORT_FORMATS, exportFileName, runExport } from '../../src/export/export';
+import { ALL_EXPORT_FORMATS } from '../../src/export/export';
+import { runPeopleExport } from '../../src/export/people';
 import { fillGaps } from '../../src/export/gap-fill';
 import type { PoseLike } from '../../src/export/types';
 import { DEFAULT_METHOD_IDS, methodLabel } from '../../src/fusion/registry';
 import type { FusionMethod, Pose3D } from '../../src/fusion/types';
 import { buildTake, poseToJSON } from '../../src/record/take-poses';
 import { resampleToReference, synchronizeViews, type KeypointTrack, type SyncResult, type Timing } from '../../src/sync';
-import { serializeTake, type TakeFrame } from '../../src/take';
+import { serializeMultiTake, type MultiTakeFrame } from '../../src/take/multi';
 
 export interface ProcessOptions {
   outDir: string;
@@ -95,18 +95,19 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
 
   // 3. The take: 2D as fused, every method's 3D.
   const t0 = times[0];
-  const takeFrames: TakeFrame[] = frames.map((views, f) => ({
+  const takeFrames: MultiTakeFrame[] = frames.map((views, f) => ({
     time: times[f] - t0,
-    views: views.map((v) => (v ? Float32Array.from(v) : null)),
+    views: views.map((v) => (v ? [Float32Array.from(v)] : [])),
+    labels: null,
     gt: null,
-    extra: { poses3d: Object.fromEntries(methods.map((m) => [m.id, poseToJSON(poses[m.id][f])])) },
+    extra: { poses3d: [{ id: 0, poses: Object.fromEntries(methods.map((m) => [m.id, poseToJSON(poses[m.id][f])])) }] },
   }));
   const take = buildTake(cameras, takeFrames, tracks[reference].fps, Object.fromEntries(methods.map((m) => [m.id, methodLabel(m.id)])), {
     source: 'npm run process',
     sync: sync ? { reference: cameras[reference].name, views: sync.views.map((v, i) => ({ camera: cameras[i].name, ...v })) } : null,
   });
   const takePath = join(o.outDir, `${o.baseName}.take.json`);
-  writeFileSync(takePath, serializeTake(take));
+  writeFileSync(takePath, serializeMultiTake(take));
   files.push(takePath);
 
   // 4. Every export of every method, each in its target's frame (C3D Z up, as lab systems write it).
@@ -126,21 +127,17 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
         problems.push(`${m.id}: not filtered: ${(e as Error).message}`);
       }
     }
-    for (const format of EXPORT_FORMATS) {
-      const path = join(o.outDir, exportFileName({ baseName: o.baseName, method: m.id, format }));
+    // The app's per-person writers (one person here; several people's sequences give their per-person files).
+    for (const format of ALL_EXPORT_FORMATS) {
       try {
-        writeFileSync(path, runExport({ format, method: m.id, fps: take.fps, times: rel, poses: seq, frame, baseName: o.baseName }));
-        files.push(path);
+        for (const file of runPeopleExport({ format, method: m.id, fps: take.fps, times: rel, people: [{ id: 0, poses: seq }], tagged: false, frame, baseName: o.baseName })) {
+          const path = join(o.outDir, file.name);
+          writeFileSync(path, file.data);
+          files.push(path);
+        }
       } catch (e) {
         problems.push(`${m.id} ${format}: ${(e as Error).message}`);
       }
-    }
-    const c3d = join(o.outDir, `${o.baseName}-${m.id}.c3d`);
-    try {
-      writeFileSync(c3d, writeC3d(posesZUp(seq, frame), { fps: take.fps }));
-      files.push(c3d);
-    } catch (e) {
-      problems.push(`${m.id} c3d: ${(e as Error).message}`);
     }
   }
   o.progress(1, 'done');

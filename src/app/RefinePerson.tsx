@@ -4,6 +4,7 @@
  * then Keep (the refined cameras replace theirs in the calibration in use) or Drop (nothing changes).
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { singlePersonViews } from '../take/multi';
 import type { PersonCalibrationResult } from '../calibration/person';
 import { replaceCameras } from '../calibration/replace-cameras';
 import { session } from './app-session';
@@ -38,7 +39,7 @@ export function RefinePerson() {
       if (e.data.error) return setNote({ text: `Refining failed; the calibration is unchanged: ${e.data.error}`, error: true });
       setResult({ r: e.data.result!, calibName: calib.name });
     };
-    w.postMessage({ cameras: take.cameras, frames: take.frames.map((f) => f.views) });
+    w.postMessage({ cameras: take.cameras, frames: take.frames.map(singlePersonViews) });
   };
   const cancel = () => {
     worker.current?.terminate();

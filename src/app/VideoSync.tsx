@@ -4,6 +4,7 @@
  * confidence, nudged by a step, and the videos processed again on those times.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { singlePersonViews } from '../take/multi';
 import { VideoFileSource } from '../cameras/video-source';
 import { describeOffset, nudged, timingsFromSync, type VideoTiming } from '../sync/video-times';
 import type { KeypointTrack, SyncResult } from '../sync';
@@ -37,7 +38,7 @@ export function VideoSync({ files }: { files: readonly File[] }) {
     const nv = take.cameras.length;
     if (nv < 2) return setError('Synchronising needs at least two videos.');
     // The run's samples are its frame sets, counted at the step rate.
-    const tracks: KeypointTrack[] = Array.from({ length: nv }, (_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
+    const tracks: KeypointTrack[] = Array.from({ length: nv }, (_, v) => ({ fps: take.fps, frames: take.frames.map((f) => singlePersonViews(f)[v]) }));
     const labels = active.inputs.map((i) => i.label);
     const prev = active.timings ? [...active.timings] : null;
     setError(null);

@@ -16,7 +16,7 @@ import type { VideoDevice } from '../cameras/webcams';
 import type { VideoInput } from '../cameras/videos';
 import type { VideoTiming } from '../sync/video-times';
 import { DetectionClient } from '../detection/client';
-import { parseTake, type Take } from '../take';
+import { parseMultiTake, type MultiTake } from '../take/multi';
 
 export { fusion, lifterLatencyMs, type LifterState } from './app-fusion';
 export const session = new Session(fusion);
@@ -64,14 +64,17 @@ export function startVideos(files: readonly File[], timings: readonly VideoTimin
   return session.use(new VideoFileSource(detectionClient(), inputs, captureSettings.current, timings && timings.length === inputs.length ? timings : null));
 }
 
-/** Replays a take (its cameras are its rig); a take that does not parse leaves the current source running. */
-export function startTake(take: Take, name: string): Promise<void> {
+/**
+ * Replays a take (its cameras are its rig; a version 2 take as a multi-person source); a take that does not parse
+ * leaves the current source running.
+ */
+export function startTake(take: MultiTake, name: string): Promise<void> {
   return session.use(new TakeSource(take, name, captureSettings.current.scoreThreshold));
 }
 
-export function parseTakeFile(text: string, name: string): Take {
+export function parseTakeFile(text: string, name: string): MultiTake {
   try {
-    return parseTake(text);
+    return parseMultiTake(text);
   } catch (e) {
     throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
   }

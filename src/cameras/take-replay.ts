@@ -2,16 +2,19 @@
  * A take file (2D already detected) as a source: frames are replayed at the take's own rate, on a clock, so
  * downstream stages see the same cadence as a live rig. Pure timing logic; the caller supplies the sink.
  */
-import type { Take, TakeFrame } from '../take';
+/** What the clock needs of a take: frames with times (a take of either version). */
+interface Timed<F extends { time: number }> {
+  frames: readonly F[];
+}
 
-export class TakeReplay {
+export class TakeReplay<F extends { time: number } = { time: number }> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private startWall = 0;
   private next = 0;
 
   constructor(
-    readonly take: Take,
-    private onFrame: (frame: TakeFrame, index: number) => void,
+    readonly take: Timed<F>,
+    private onFrame: (frame: F, index: number) => void,
     private onEnd: () => void,
     private now: () => number = () => performance.now(),
   ) {}

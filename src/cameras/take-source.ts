@@ -1,9 +1,10 @@
 /**
  * A take file (2D already detected, with its cameras) as a source: replayed at the take's own rate from any
  * position, on its own rig, with its truth if it has one. The timeline seeks it; every frame set goes through the
- * session's fusion with the current settings.
+ * session's fusion with the current settings. A version 2 take is a multi-person source: every detection of every
+ * view and every true person with its id, so fusion associates and tracks the people again.
  */
-import type { Take } from '../take';
+import type { MultiTake, MultiTakeFrame } from '../take/multi';
 import type { DetectedFrameSet } from '../fusion/flow';
 import { Channel } from '../fusion/channel';
 import { countConfident } from './detect-sets';
@@ -16,12 +17,12 @@ export class TakeSource implements FrameSource {
   /** Index of the frame last published. */
   readonly position = new Channel<number>();
   readonly playing = new Channel<boolean>();
-  private clock: TakeReplay | null = null;
+  private clock: TakeReplay<MultiTakeFrame> | null = null;
   private sink: SourceSink | null = null;
   private index = 0;
   private tiles: TileState[];
 
-  constructor(readonly take: Take, readonly name: string, private readonly scoreThreshold = 0.3) {
+  constructor(readonly take: MultiTake, readonly name: string, private readonly scoreThreshold = 0.3) {
     this.tiles = take.cameras.map((c) => ({ ...emptyTile(c.name), status: 'ok', settings: `${c.width}×${c.height} @ ${take.fps} fps (take)` }));
     this.position.emit(0);
     this.playing.emit(false);
@@ -77,18 +78,36 @@ export class TakeSource implements FrameSource {
     this.position.emit(i);
     const sink = this.sink;
     if (!sink) return;
+    const frame = takeFrameSet(f, this.take.version === 2);
     this.tiles = this.tiles.map((t, c) => {
-      const kp = f.views[c];
+      const people = f.views[c];
       return {
-        ...t, status: kp ? 'ok' : 'no-detection', processed: t.processed + 1,
-        detected: t.detected + (kp && countConfident(kp, this.scoreThreshold) >= 14 ? 1 : 0),
+        ...t, status: frame.status[c], processed: t.processed + 1,
+        detected: t.detected + (people?.some((kp) => countConfident(kp, this.scoreThreshold) >= 14) ? 1 : 0),
       };
     });
     sink.tiles(this.tiles);
-    const frame: DetectedFrameSet = {
-      time: f.time, views: f.views, status: f.views.map((v) => (v ? 'ok' : 'no-detection')), timings: { capture: 0, detection: 0 }, gt: f.gt,
-    };
     void sink.frameSet(frame);
     sink.progress(i + 1, this.take.frames.length);
   }
+}
+
+/**
+ * A take frame as the frame set a live source would give. Several people (`multi`): `people` and `truths` carry
+ * everyone; `views` and `gt` hold the first detection and truth for single-person consumers, as the simulation's do.
+ * A version 1 take: one detection per view, its truth; a view without detection is 'no-detection'.
+ */
+export function takeFrameSet(f: MultiTakeFrame, multi: boolean): DetectedFrameSet {
+  const views = f.views.map((people) => people?.[0] ?? null);
+  const timings = { capture: 0, detection: 0 };
+  if (!multi) return { time: f.time, views, status: views.map((v) => (v ? 'ok' : 'no-detection')), timings, gt: f.gt?.[0] ?? null };
+  return {
+    time: f.time, views, timings,
+    // null: no frame from that camera (lost); []: a frame with nobody in it.
+    status: f.views.map((people) => (people === null ? 'lost' : people.length ? 'ok' : 'no-detection')),
+    gt: f.gt?.[0] ?? null,
+    people: f.views,
+    truths: f.gt ?? [],
+    ...(f.labels ? { labels: f.labels } : {}),
+  };
 }

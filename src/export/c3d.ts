@@ -1,11 +1,11 @@
 /**
  * C3D export (the biomechanics exchange format; specification: c3d.org, "The C3D File Format User Guide"): a
  * 512-byte header, a parameter section (groups POINT, ANALOG, TRIAL) and the 3D points of every frame as 32-bit
- * floats, little-endian (Intel processor type). Points are the 17 COCO joints in millimetres; a joint without an
+ * floats, little-endian (Intel processor type). Points are the 17 COCO joints (or several people's, one label each) in millimetres; a joint without an
  * estimate is written as a point with residual −1 (readers show it as missing). Coordinates are the pose's own
  * frame (the app's world: Y up) unless `transform` maps them to the target's (docs/formats.md).
  */
-import { COCO17_NAMES, NUM_JOINTS } from '../keypoints/coco17';
+import { COCO17_NAMES } from '../keypoints/coco17';
 import type { PoseLike } from './types';
 
 export interface C3dOptions {
@@ -55,23 +55,31 @@ function groupBytes(id: number, name: string, description: string): number[] {
 /** The C3D file of a pose sequence. Throws when there are more frames than C3D's 16-bit frame numbers allow. */
 export function writeC3d(poses: ReadonlyArray<PoseLike | null>, opts: C3dOptions): Uint8Array {
   const labels = opts.labels ?? COCO17_NAMES;
-  if (labels.length !== NUM_JOINTS) throw new Error(`writeC3d: ${labels.length} labels for ${NUM_JOINTS} joints`);
+  // One point per label: the 17 joints, or several people's joints side by side (P1_nose, …).
+  const nPoints = labels.length;
+  if (nPoints < 1) throw new Error('writeC3d: no point labels');
+  // Parameter dimensions are single bytes: one LABELS parameter names at most 255 points.
+  if (nPoints > 255) throw new Error(`writeC3d: ${nPoints} points; one C3D file holds at most 255 (15 people): export fewer people per file`);
+  poses.forEach((p, f) => {
+    if (p && p.joints.length !== 3 * nPoints) throw new Error(`writeC3d: frame ${f} has ${p.joints.length / 3} points for ${nPoints} labels`);
+  });
   const nFrames = poses.length;
   if (nFrames < 1) throw new Error('writeC3d: no frames');
   if (nFrames > C3D_MAX_FRAMES) throw new Error(`writeC3d: ${nFrames} frames; C3D's 16-bit frame numbers stop at ${C3D_MAX_FRAMES} (export a shorter range)`);
   if (!(opts.fps > 0)) throw new Error(`writeC3d: frame rate ${opts.fps} is not positive`);
   const labelLen = Math.max(4, ...labels.map((l) => l.length));
+  if (labelLen > 255) throw new Error(`writeC3d: a label of ${labelLen} characters; C3D labels hold at most 255`);
 
   // The data block depends on the parameter section's size, which does not depend on the data block: two passes.
   const params = (dataStart: number): Param[] => [
-    { name: 'USED', group: 1, value: { type: 2, dims: [], data: [NUM_JOINTS] }, description: 'Number of 3D points' },
+    { name: 'USED', group: 1, value: { type: 2, dims: [], data: [nPoints] }, description: 'Number of 3D points' },
     { name: 'SCALE', group: 1, value: { type: 4, dims: [], data: [-1] }, description: 'Negative: data are floats' },
     { name: 'RATE', group: 1, value: { type: 4, dims: [], data: [opts.fps] }, description: 'Frames per second' },
     { name: 'DATA_START', group: 1, value: { type: 2, dims: [], data: [dataStart] }, description: 'First block of the data' },
     { name: 'FRAMES', group: 1, value: { type: 2, dims: [], data: [nFrames] }, description: 'Number of frames' },
     { name: 'UNITS', group: 1, value: { type: -1, dims: [2], data: 'mm' }, description: 'Point units' },
-    { name: 'LABELS', group: 1, value: { type: -1, dims: [labelLen, NUM_JOINTS], data: labels.map((l) => l.padEnd(labelLen, ' ')).join('') }, description: 'Point labels' },
-    { name: 'DESCRIPTIONS', group: 1, value: { type: -1, dims: [labelLen, NUM_JOINTS], data: labels.map((l) => l.padEnd(labelLen, ' ')).join('') }, description: 'COCO-17 joints' },
+    { name: 'LABELS', group: 1, value: { type: -1, dims: [labelLen, nPoints], data: labels.map((l) => l.padEnd(labelLen, ' ')).join('') }, description: 'Point labels' },
+    { name: 'DESCRIPTIONS', group: 1, value: { type: -1, dims: [labelLen, nPoints], data: labels.map((l) => l.padEnd(labelLen, ' ')).join('') }, description: 'COCO-17 joints' },
     { name: 'USED', group: 2, value: { type: 2, dims: [], data: [0] }, description: 'No analog channels' },
     { name: 'RATE', group: 2, value: { type: 4, dims: [], data: [opts.fps] }, description: 'Analog rate' },
     { name: 'ACTUAL_START_FIELD', group: 3, value: { type: 2, dims: [2], data: [1, 0] }, description: 'First frame' },
@@ -88,13 +96,13 @@ export function writeC3d(poses: ReadonlyArray<PoseLike | null>, opts: C3dOptions
   const nParamBlocks = Math.ceil((4 + section(0).length) / BLOCK);
   const dataStart = 2 + nParamBlocks; // blocks are numbered from 1: header, then parameters
   const paramSection = section(dataStart);
-  const frameBytes = NUM_JOINTS * 16;
+  const frameBytes = nPoints * 16;
   const out = new Uint8Array((dataStart - 1) * BLOCK + Math.ceil((nFrames * frameBytes) / BLOCK) * BLOCK);
   const dv = new DataView(out.buffer);
 
   // Header (16-bit words, 1-based in the specification; byte offsets here).
   out[0] = 2; out[1] = 0x50;
-  dv.setInt16(2, NUM_JOINTS, true);
+  dv.setInt16(2, nPoints, true);
   dv.setInt16(4, 0, true); // analog measurements per frame
   dv.setInt16(6, 1, true); // first frame
   dv.setInt16(8, nFrames, true); // last frame
@@ -113,7 +121,7 @@ export function writeC3d(poses: ReadonlyArray<PoseLike | null>, opts: C3dOptions
   const d0 = (dataStart - 1) * BLOCK;
   const p = new Float64Array(3);
   poses.forEach((pose, f) => {
-    for (let j = 0; j < NUM_JOINTS; j++) {
+    for (let j = 0; j < nPoints; j++) {
       const o = d0 + f * frameBytes + j * 16;
       let ok = !!pose && pose.valid[j] === 1;
       if (ok) {

@@ -16,7 +16,7 @@ export interface SequenceInfo {
   onProgress?: (done: number, total: number) => void;
 }
 
-const num = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '');
+export const num = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '');
 
 export function csvHeader(): string {
   return ['frame', 'time', ...COCO17_NAMES.flatMap((n) => [`${n}_x`, `${n}_y`, `${n}_z`])].join(',');
@@ -69,21 +69,29 @@ export function writePoseJson(poses: ReadonlyArray<PoseLike | null>, info: Seque
   });
 }
 
-/** TRC (OpenSim): tab-separated, millimetres, Y up (the calibration's up turned onto +Y); missing markers are empty cells. */
-export function writeTrc(posesInCalibration: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { fileName: string }): string {
+/**
+ * TRC (OpenSim): tab-separated, millimetres, Y up (the calibration's up turned onto +Y); missing markers are empty
+ * cells. `markers`: the marker names, one per point of the poses (default: the 17 joints; several people's poses
+ * side by side carry P1_nose, …).
+ */
+export function writeTrc(posesInCalibration: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { fileName: string; markers?: readonly string[] }): string {
   const poses = posesYUp(posesInCalibration, info.frame);
-  const n = poses.length;
+  const markers = info.markers ?? COCO17_NAMES;
+  const n = poses.length, m = markers.length;
   const lines = [
     `PathFileType\t4\t(X/Y/Z)\t${info.fileName}`,
     'DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames',
-    [info.fps, info.fps, n, NUM_JOINTS, 'mm', info.fps, 1, n].join('\t'),
-    ['Frame#', 'Time', ...COCO17_NAMES.flatMap((m) => [m, '', ''])].join('\t'),
-    ['', '', ...COCO17_NAMES.flatMap((_, j) => [`X${j + 1}`, `Y${j + 1}`, `Z${j + 1}`])].join('\t'),
+    [info.fps, info.fps, n, m, 'mm', info.fps, 1, n].join('\t'),
+    // The table's lines end with a tab (an empty last cell): OpenSim's reader drops a line's trailing empty cell,
+    // so a row whose last marker is missing would otherwise come up one column short and be refused.
+    ['Frame#', 'Time', ...markers.flatMap((name) => [name, '', '']), ''].join('\t'),
+    ['', '', ...markers.flatMap((_, j) => [`X${j + 1}`, `Y${j + 1}`, `Z${j + 1}`]), ''].join('\t'),
     '',
   ];
   poses.forEach((p, f) => {
     const cells = [String(f + 1), num(info.times[f], 6)];
-    for (let j = 0; j < NUM_JOINTS; j++) for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k] * 1000, 3) : '');
+    for (let j = 0; j < m; j++) for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k] * 1000, 3) : '');
+    cells.push('');
     lines.push(cells.join('\t'));
     if (info.onProgress && f % 512 === 0) info.onProgress(f, n);
   });

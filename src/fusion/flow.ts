@@ -27,6 +27,11 @@ export interface DetectedFrameSet {
   people?: MultiFrameViews;
   /** Truth of every person with its id (multi-person simulation); `gt` is then the first one's. */
   truths?: ReadonlyArray<PersonTruth>;
+  /**
+   * Per view, per detection of `people`: the true person id it shows, −1 a false detection; null where `people`
+   * is. Only sources that know it (the simulation, synthetic takes); recorded into takes for scoring.
+   */
+  labels?: ReadonlyArray<ReadonlyArray<number> | null>;
 }
 
 export interface PersonTruth {

@@ -1,13 +1,15 @@
 import { download } from '../util/download';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { parseTake, serializeTake, type Take } from '../take';
-import { ALL_EXPORT_FORMATS, exportFileName, type FileExportRequest } from '../export/export';
+import { parseMultiTake, serializeMultiTake, type MultiTake } from '../take/multi';
+import { ALL_EXPORT_FORMATS, type FileExportRequest } from '../export/export';
+import type { ExportFile, PeopleExportRequest } from '../export/people';
+import { personLabel } from '../people/label';
 import { exportFrame } from '../export/frame';
 import { byMethodOrder, methodLabel } from '../fusion/registry';
 import type { Session } from '../session/session';
 import type { Fuser } from '../fusion/fuser';
 import { TakeSource } from '../cameras/take-source';
-import { takeMethods, takePoses } from './take-poses';
+import { readTakePoses, takeMethods, type TakePoses } from './take-poses';
 
 /** The session and pipeline the panel works on, given by the app (the recorder never imports the app). */
 interface Props {
@@ -16,13 +18,22 @@ interface Props {
 }
 
 
+/** A take with its recorded 3D read and validated (a take whose 3D does not read is not loaded). */
+interface Loaded {
+  take: MultiTake;
+  poses: TakePoses;
+}
+
 /**
  * Record any source to a take, keep a processed run as a take without recording, load a take, replay it on a
- * timeline (through the session, as a take source), export a method's 3D poses.
+ * timeline (through the session, as a take source), export a method's 3D poses: of one person or of everyone in a
+ * take of several people.
  */
 export function RecordPanel({ session, pipeline }: Props) {
   const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
-  const [take, setTake] = useState<Take | null>(null);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const take = loaded?.take ?? null;
+  const [who, setWho] = useState<'all' | number>('all');
   const [takeFrom, setTakeFrom] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
   const [method, setMethod] = useState('robust');
@@ -32,10 +43,13 @@ export function RecordPanel({ session, pipeline }: Props) {
   const replay = useRef<TakeSource | null>(null);
   const adoptedRun = useRef(-1);
 
-  const adopt = (t: Take, from: string) => {
-    setTake(t);
+  /** Makes `t` the take; throws (and changes nothing) when its recorded 3D does not read. */
+  const adopt = (t: MultiTake, from: string) => {
+    const poses = readTakePoses(t);
+    setLoaded({ take: t, poses });
     setTakeFrom(from);
     setExported(null);
+    setWho('all');
     const ids = takeMethods(t);
     // The first in the registry's order: the app's lifter when the take has it (lifters come first).
     setMethod(byMethodOrder(ids)[0] ?? 'robust');
@@ -53,15 +67,23 @@ export function RecordPanel({ session, pipeline }: Props) {
     const t = session.runTake();
     if (!t) return;
     adoptedRun.current = src.run;
-    adopt(t, `processed ${src.kind === 'videos' ? 'videos' : 'take'}`);
+    try {
+      adopt(t, `processed ${src.kind === 'videos' ? 'videos' : 'take'}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
   }, [ended, src.run, src.finite, state.run.frames]);
 
   const recording = state.recording.active;
   const toggleRecord = () => {
     if (recording) {
       const t = session.stopRecording();
-      if (t) adopt(t, 'recording');
-      else setError('Nothing recorded: fewer than two frame sets were fused in 3D.');
+      if (!t) return setError('Nothing recorded: fewer than two frame sets were fused in 3D.');
+      try {
+        adopt(t, 'recording');
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+      }
     } else {
       setError(null);
       session.startRecording();
@@ -70,7 +92,8 @@ export function RecordPanel({ session, pipeline }: Props) {
 
   const load = async (file: File) => {
     try {
-      adopt(parseTake(await file.text()), file.name);
+      // Parsed and its 3D read before anything is replaced: a failed load keeps the take there was.
+      adopt(parseMultiTake(await file.text()), file.name);
       setError(null);
     } catch (e) {
       setError(`${file.name}: ${e instanceof Error ? e.message : String(e)}`);
@@ -87,28 +110,31 @@ export function RecordPanel({ session, pipeline }: Props) {
     else session.resume();
   };
 
+  const multi = take?.version === 2;
   const doExport = (format: FileExportRequest['format']) => {
-    if (!take) return;
-    let poses;
-    try {
-      poses = takePoses(take, method);
-    } catch (e) {
-      return setError(e instanceof Error ? e.message : String(e));
-    }
-    const req: FileExportRequest = { format, method, fps: take.fps, times: take.frames.map((f) => f.time), poses, frame: exportFrame(take.cameras), baseName: 'parallax-take' };
+    if (!loaded || !take) return;
+    const ids = who === 'all' ? loaded.poses.people : [who];
+    // Everyone with a pose of this method (a person the method never reconstructed has nothing to export).
+    const people = ids.map((id) => ({ id, poses: loaded.poses.poses(method, id) })).filter((p) => p.poses.some(Boolean));
+    if (!people.length) return setError(`Nothing to export: ${who === 'all' ? 'nobody has' : `${personLabel(who)} has no`} ${methodLabel(method)} pose in this take.`);
+    setError(null);
+    const req: PeopleExportRequest = {
+      format, method, fps: take.fps, times: take.frames.map((f) => f.time), people, tagged: multi, frame: exportFrame(take.cameras), baseName: 'parallax-take',
+    };
     const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' });
     setProgress(0);
     setExported(null);
-    worker.onmessage = (e: MessageEvent<{ progress?: number; done?: boolean; data?: string | Uint8Array; mime?: string; error?: string }>) => {
+    worker.onmessage = (e: MessageEvent<{ progress?: number; done?: boolean; files?: ExportFile[]; error?: string }>) => {
       if (e.data.progress !== undefined) setProgress(e.data.progress);
       if (e.data.done || e.data.error) {
         worker.terminate();
         setProgress(null);
         if (e.data.error) setError(e.data.error);
         else {
-          const name = exportFileName(req);
-          download(name, e.data.data!, e.data.mime!);
-          setExported(`${name} saved to your downloads folder (${take.frames.length} frames, ${methodLabel(method)}).`);
+          const files = e.data.files!;
+          for (const f of files) download(f.name, f.data, f.mime);
+          const whose = multi ? `, ${people.map((p) => personLabel(p.id)).join(' ')}` : '';
+          setExported(`${files.map((f) => f.name).join(', ')} saved to your downloads folder (${take.frames.length} frames, ${methodLabel(method)}${whose}).`);
         }
       }
     };
@@ -116,6 +142,7 @@ export function RecordPanel({ session, pipeline }: Props) {
   };
 
   const methods = take ? takeMethods(take) : [];
+  const people = loaded?.poses.people ?? [];
   const rec = session.offers.record;
   return (
     <details className="side-section" open data-testid="record-panel">
@@ -134,9 +161,9 @@ export function RecordPanel({ session, pipeline }: Props) {
       )}
       {take && (
         <>
-          <div className="row" data-testid="take-info" data-frames={take.frames.length}>
-            {takeFrom}: {take.frames.length} frames, {take.cameras.length} cameras, {take.fps} fps
-            <button type="button" data-testid="save-take" onClick={() => download('parallax-take.json', serializeTake(take), 'application/json')}>save</button>
+          <div className="row" data-testid="take-info" data-frames={take.frames.length} data-version={take.version} data-people={people.length}>
+            {takeFrom}: {take.frames.length} frames, {take.cameras.length} cameras, {take.fps} fps{multi ? `, ${people.length} people tracked` : ''}
+            <button type="button" data-testid="save-take" onClick={() => download('parallax-take.json', serializeMultiTake(take), 'application/json')}>save</button>
           </div>
           <div className="row">
             <button type="button" data-testid="replay-toggle" onClick={togglePlay}>
@@ -149,6 +176,12 @@ export function RecordPanel({ session, pipeline }: Props) {
             <select aria-label="method to export" data-testid="export-method" value={method} onChange={(e) => setMethod(e.target.value)}>
               {byMethodOrder(methods).map((m) => <option key={m} value={m}>{m}</option>)}
             </select>
+            {multi && (
+              <select aria-label="person to export" data-testid="export-person" value={String(who)} onChange={(e) => setWho(e.target.value === 'all' ? 'all' : Number(e.target.value))}>
+                <option value="all">all people</option>
+                {people.map((id) => <option key={id} value={id}>{personLabel(id)}</option>)}
+              </select>
+            )}
             {ALL_EXPORT_FORMATS.map((f) => (
               <button key={f} type="button" data-testid={`export-${f}`} disabled={progress !== null} onClick={() => doExport(f)}>{f.toUpperCase()}</button>
             ))}

@@ -1,10 +1,10 @@
-/** Runs an export off the main thread and reports progress: {progress} messages, then {done, data} or {error}. */
-import { runExportFile, type FileExportRequest } from '../export/export';
+/** Runs an export off the main thread and reports progress: {progress} messages, then {done, files} or {error}. */
+import { runPeopleExport, type PeopleExportRequest } from '../export/people';
 
-self.onmessage = (e: MessageEvent<FileExportRequest>) => {
+self.onmessage = (e: MessageEvent<PeopleExportRequest>) => {
   try {
-    const { data, mime } = runExportFile(e.data, (done, total) => self.postMessage({ progress: done / total }));
-    self.postMessage({ done: true, data, mime });
+    const files = runPeopleExport(e.data, (done, total) => self.postMessage({ progress: done / total }));
+    self.postMessage({ done: true, files });
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }

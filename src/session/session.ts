@@ -13,7 +13,7 @@ import type { DetectedFrameSet, FusedFrameSet } from '../fusion/flow';
 import { personPoses } from '../fusion/flow';
 import { Channel } from '../fusion/channel';
 import type { DetectorInfo, FrameSource, SourceSink, SourceView, TileState } from '../cameras/source';
-import type { Take } from '../take';
+import type { MultiTake } from '../take/multi';
 import { TakeCollector } from './collector';
 import { MetricsStore } from './metrics';
 import { FusionQueue } from './queue';
@@ -167,7 +167,7 @@ export class Session {
   }
 
   /** Stops recording; the take holds exactly the frames the count showed (null with fewer than two). */
-  stopRecording(): Take | null {
+  stopRecording(): MultiTake | null {
     const r = this.recorder;
     if (!r) return null;
     this.recorder = null;
@@ -175,8 +175,8 @@ export class Session {
     return r.take({ recordedAt: new Date().toISOString(), source: this.state.source.kind });
   }
 
-  /** The run's result as a take: every frame set of a processed video or take, without recording. */
-  runTake(): Take | null {
+  /** The run's result as a take: every frame set of a processed video or take, without recording (version 2 with several people). */
+  runTake(): MultiTake | null {
     return this.runFrames?.take({ processedAt: new Date().toISOString(), source: this.state.source.kind }) ?? null;
   }
 
@@ -260,6 +260,7 @@ export class Session {
     const sub: DetectedFrameSet = t.views.length === f.views.length ? f : {
       ...f, views: t.views.map((i) => f.views[i]), status: t.views.map((i) => f.status[i]),
       ...(f.people ? { people: t.views.map((i) => f.people![i]) } : {}),
+      ...(f.labels ? { labels: t.views.map((i) => f.labels![i]) } : {}),
     };
     this.fuser.setRig(t.rig);
     let fused: FusedFrameSet | null;

@@ -156,6 +156,6 @@ export class SimulationSource implements FrameSource {
     const views = f.views.map((v, i) => (v ? v[f.labels[i]!.indexOf(0)] ?? null : null));
     const status = f.views.map((v) => (!v ? 'lost' as const : v.length ? 'ok' as const : 'no-detection' as const));
     const first = f.truth.find((t) => t.id === 0) ?? null;
-    return { time: f.time, views, status, timings: {}, gt: first, people: f.views, truths: f.truth };
+    return { time: f.time, views, status, timings: {}, gt: first, people: f.views, truths: f.truth, labels: f.labels };
   }
 }

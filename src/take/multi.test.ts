@@ -4,7 +4,7 @@ import { DEFAULT_NOISE } from '../sim/noise';
 import { ringRig } from '../sim/rig';
 import { makeRng } from '../sim/rng';
 import { simulateScene } from '../sim/scene';
-import { parseMultiTake, serializeMultiTake, type MultiTake } from './multi';
+import { parseMultiTake, serializeMultiTake, singlePersonViews, toSingleTake, type MultiTake } from './multi';
 import { serializeTake, TakeError, type Take } from './take';
 
 const cams = ringRig(3);
@@ -77,5 +77,39 @@ describe('multi-person take (version 2)', () => {
     expectError(bad((j) => (j.frames[1].gt[0].joints.tail = [0, 0, 0])), /frames\[1\]\.gt\[0\]\.joints\.tail: unknown joint name/, 1);
     expectError(bad((j) => (j.frames[1].time = -1)), /frame 1: frames\[1\]\.time: -1 is earlier/, 1);
     expectError(bad((j) => (j.version = 3)), /version/, null);
+  });
+
+  it('writes a take back in its version: a version 1 take stays version 1, to the byte', () => {
+    const v1: Take = {
+      fps: 30, sourceLayout: 'coco17', cameras: cams, meta: { a: 1 }, extra: { poses3d_info: { methods: { robust: 'R' }, units: 'm' } },
+      frames: [0, 1].map((i) => ({
+        time: i / 30, views: [new Float32Array(51).fill(0.5 - i / 4), null, new Float32Array(51).fill(0.25)],
+        gt: i ? null : { joints: new Float64Array(51).fill(1), valid: new Uint8Array(17).fill(1) }, extra: { poses3d: { robust: i ? null : { nose: [1, 2, 3] } } },
+      })),
+    };
+    const text = serializeTake(v1);
+    const m = parseMultiTake('\uFEFF' + text); // a byte-order mark is ignored, as version 1's reader does
+    expect(m.version).toBe(1);
+    expect(serializeMultiTake(m)).toBe(text);
+    expect(singlePersonViews(m.frames[0]).map((v) => v && v[0])).toEqual([0.5, null, 0.25]);
+    // A take of several people has no version 1 form: refused, naming the frame and view.
+    const two = sceneTake(2);
+    const c = two.frames[0].views.findIndex((v) => v && v.length > 1);
+    expect(() => toSingleTake(two)).toThrow(new RegExp(`frame 0: frames\\[0\\]\\.views\\[${c}\\] holds`));
+    expect(serializeMultiTake(two)).toMatch(/"version":2/);
+  });
+
+  it('holds version 2 to the physical bounds of version 1', () => {
+    const good = JSON.parse(serializeMultiTake(sceneTake(2)));
+    const bad = (edit: (j: any) => void) => {
+      const j = structuredClone(good);
+      edit(j);
+      return j;
+    };
+    expectError(bad((j) => (j.frames[1].views[0][0][3][0] = 1e9)), /frame 1: frames\[1\]\.views\[0\]\[0\]\[3\]\[0\]/, 1);
+    expectError(bad((j) => (j.frames[0].gt[0].joints.nose = [0, 5000, 0])), /frame 0: frames\[0\]\.gt\[0\]\.joints\.nose/, 0);
+    expectError(bad((j) => (j.frames[1].time = 1e12)), /frame 1: frames\[1\]\.time/, 1);
+    expectError(bad((j) => (j.fps = 1e6)), /fps/, null);
+    expectError(JSON.parse(JSON.stringify(good).replace('"nose":', '"__proto__":')), /frames\[0\]\.gt\[0\]\.joints\.__proto__: unknown joint name/, 0);
   });
 });

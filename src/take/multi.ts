@@ -3,15 +3,18 @@
  * fps, layout, meta: the v1 pieces are reused), but each view holds every person detected in it, the truth may
  * hold several people with ids, and a synthetic take may say which true person each detection shows.
  * `parseMultiTake` reads both versions: a v1 take becomes a multi-person take with at most one detection per view
- * and its truth as person 0, so everything downstream has one shape.
+ * and its truth as person 0, so everything downstream has one shape (the app's one take type). `serializeMultiTake`
+ * writes a take back in its version: a single-person take stays version 1, byte for byte as `serializeTake`.
  */
 import { z } from 'zod';
 import { cameraToJSON, makeCamera, type Camera } from '../geometry/camera';
+import { assertCameras } from '../geometry/camera-check';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints/coco17';
 import { LAYOUTS, toCoco17 } from '../keypoints/layouts';
 import { cameraSchema } from './schema';
-import { assertCameras } from '../geometry/camera-check';
-import { parseTake, TakeError, type Take } from './take';
+import { LIMITS } from './limits';
+import { parseTake, TakeError, takeToJSON, type Take } from './take';
+import { stripBom } from '../util/text';
 
 export interface PersonTruth {
   /** The person's id, stable over the take. */
@@ -31,7 +34,10 @@ export interface MultiTakeFrame {
 }
 
 export interface MultiTake {
-  /** The version the file had (1 or 2); written back as 2. */
+  /**
+   * The version it is written as: 1 for a single-person take (read from a version 1 file, or recorded from a
+   * single-person source: exactly the file version 1 always was), 2 for several people.
+   */
   version: 1 | 2;
   fps: number;
   sourceLayout: string;
@@ -42,13 +48,16 @@ export interface MultiTake {
 }
 
 const finite = z.number().finite();
-const point2d = z.tuple([finite, finite, finite.min(0).max(1)]);
+// The bounds of version 1 (limits.ts): finite is not enough.
+const pixel = finite.min(-LIMITS.maxPixel).max(LIMITS.maxPixel);
+const metres = finite.min(-LIMITS.maxMetres).max(LIMITS.maxMetres);
+const point2d = z.tuple([pixel, pixel, finite.min(0).max(1)]);
 
 const headerV2 = z
   .object({
     format: z.literal('multiview-take'),
     version: z.literal(2),
-    fps: finite.positive(),
+    fps: finite.min(LIMITS.minFps).max(LIMITS.maxFps),
     keypoints2d: z.enum(Object.keys(LAYOUTS) as [string, ...string[]]),
     cameras: z.array(cameraSchema).min(1).max(64),
     frames: z.array(z.unknown()),
@@ -60,10 +69,10 @@ function frameV2(nPoints: number, nCams: number) {
   const perCam = <T extends z.ZodTypeAny>(t: T) => z.array(t.nullable()).length(nCams, { message: `must have one entry per camera (${nCams})` });
   return z
     .object({
-      time: finite,
+      time: finite.min(-LIMITS.maxSeconds).max(LIMITS.maxSeconds),
       views: perCam(z.array(z.array(point2d).length(nPoints))),
       labels: perCam(z.array(z.number().int().min(-1))).nullable().optional(),
-      gt: z.array(z.object({ id: z.number().int().min(0), joints: z.record(z.string(), z.tuple([finite, finite, finite])) }).passthrough()).nullable().optional(),
+      gt: z.array(z.object({ id: z.number().int().min(0), joints: z.record(z.string(), z.tuple([metres, metres, metres])) }).passthrough()).nullable().optional(),
     })
     .passthrough();
 }
@@ -102,7 +111,7 @@ export function parseMultiTake(input: string | unknown): MultiTake {
   let raw: unknown = input;
   if (typeof input === 'string') {
     try {
-      raw = JSON.parse(input);
+      raw = JSON.parse(stripBom(input));
     } catch (e) {
       throw new TakeError(`Invalid take file — not JSON: ${(e as Error).message}`, '(root)', null);
     }
@@ -152,10 +161,12 @@ export function parseMultiTake(input: string | unknown): MultiTake {
           if (ids.has(p.id)) throw at(`gt[${k}].id: duplicate person id ${p.id}`);
           ids.add(p.id);
           const joints = new Float64Array(NUM_JOINTS * 3), valid = new Uint8Array(NUM_JOINTS);
-          for (const [name, xyz] of Object.entries(p.joints)) {
+          // The raw object's own keys: zod drops a "__proto__" key without a word, so it is refused here by name.
+          const rawJoints = (rawFrame as { gt: { joints: Record<string, unknown> }[] }).gt[k].joints;
+          for (const name of Object.keys(rawJoints)) {
             const j = (COCO17_NAMES as readonly string[]).indexOf(name);
             if (j < 0) throw at(`gt[${k}].joints.${name}: unknown joint name (expected COCO-17 names)`);
-            joints.set(xyz, 3 * j);
+            joints.set(p.joints[name], 3 * j);
             valid[j] = 1;
           }
           return { id: p.id, joints, valid };
@@ -172,10 +183,41 @@ export function parseMultiTake(input: string | unknown): MultiTake {
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
-/** The JSON value of a multi-person take, always version 2 and COCO-17. */
-export function multiTakeToJSON(take: MultiTake, pixelDecimals = 2, metreDecimals = 4) {
-  assertCameras(take.cameras, 'take to write'); // as for version 1: a take no reader would take is never written
+/**
+ * The take as a version 1 take, for one that fits it: at most one detection per view and no truth but person 0.
+ * Exact: what fromSingleTake made of a version 1 take comes back as it was.
+ */
+export function toSingleTake(take: MultiTake): Take {
+  return {
+    fps: take.fps,
+    sourceLayout: take.sourceLayout,
+    cameras: take.cameras,
+    frames: take.frames.map((f, i) => {
+      const c = f.views.findIndex((v) => v !== null && v.length > 1);
+      if (c >= 0) throw new TakeError(`A take of several people cannot be written as version 1 — frame ${i}: frames[${i}].views[${c}] holds ${f.views[c]!.length} detections`, `frames[${i}].views[${c}]`, i);
+      if (f.gt && (f.gt.length > 1 || (f.gt.length === 1 && f.gt[0].id !== 0))) {
+        throw new TakeError(`A take of several people cannot be written as version 1 — frame ${i}: frames[${i}].gt holds person ids ${f.gt.map((p) => p.id).join(', ')}`, `frames[${i}].gt`, i);
+      }
+      const gt = f.gt?.[0];
+      return { time: f.time, views: f.views.map((v) => v?.[0] ?? null), gt: gt ? { joints: gt.joints, valid: gt.valid } : null, extra: f.extra };
+    }),
+    meta: take.meta,
+    extra: take.extra,
+  };
+}
+
+/**
+ * The JSON value of a take in its version: version 1 exactly as `takeToJSON` writes it (pixels to 1/1000 and metres
+ * to 1/10 mm unless given), version 2 with every person (pixels to 1/100, metres to 1/10 mm unless given). COCO-17.
+ */
+export function multiTakeToJSON(take: MultiTake, pixelDecimals?: number, metreDecimals?: number) {
+  if (take.version === 1) return takeToJSON(toSingleTake(take), { pixelDecimals, metreDecimals });
+  return multiTakeToJSONv2(take, pixelDecimals ?? 2, metreDecimals ?? 4);
+}
+
+function multiTakeToJSONv2(take: MultiTake, pixelDecimals: number, metreDecimals: number) {
   const kp = (v: Float32Array) => Array.from({ length: NUM_JOINTS }, (_, j) => [round(v[3 * j], pixelDecimals), round(v[3 * j + 1], pixelDecimals), round(v[3 * j + 2], 3)]);
+  assertCameras(take.cameras, 'take to write'); // as version 1: a take no reader would take is never written
   return {
     format: 'multiview-take' as const,
     version: 2 as const,
@@ -201,4 +243,12 @@ export function multiTakeToJSON(take: MultiTake, pixelDecimals = 2, metreDecimal
 
 export function serializeMultiTake(take: MultiTake, pixelDecimals?: number, metreDecimals?: number): string {
   return JSON.stringify(multiTakeToJSON(take, pixelDecimals, metreDecimals));
+}
+
+/**
+ * One detection per view for tools that follow one person (synchronisation, refining the calibration from the
+ * person): a view's only detection, or null where it has none or several (which one is the person is unknown).
+ */
+export function singlePersonViews(f: MultiTakeFrame): (Float32Array | null)[] {
+  return f.views.map((people) => (people && people.length === 1 ? people[0] : null));
 }

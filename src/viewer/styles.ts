@@ -17,5 +17,4 @@ export const DISAGREE_COLOR = '#ff1f8e';
 export const PERSON_COLORS = ['#ffd54f', '#ba68c8', '#4db6ac', '#f06292', '#aed581', '#90a4ae'];
 
 export const personColour = (id: number): string => PERSON_COLORS[((id % PERSON_COLORS.length) + PERSON_COLORS.length) % PERSON_COLORS.length];
-/** What the view, the tiles and the panel call a person: P1, P2, … from the tracker's ids 0, 1, … */
-export const personLabel = (id: number): string => `P${id + 1}`;
+export { personLabel } from '../people/label';
