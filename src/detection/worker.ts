@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
- * The detection worker: owns tfjs and one detector per camera slot (detectors keep per-stream crop state), so
- * inference never blocks the UI thread. Frames arrive as transferred ImageBitmaps and are closed here.
+ * The detection worker: owns tfjs and one detector per camera slot (detectors keep per-stream crop state; the
+ * stateless multi-person model shares one), so inference never blocks the UI thread. Frames arrive as transferred
+ * ImageBitmaps and are closed here.
  */
 import { initBackend } from './backend';
 import { createViewDetector, liveTensors, type ViewDetector } from './detector';
@@ -21,8 +22,11 @@ function post(msg: FromWorker, transfer: Transferable[] = []) {
 
 function detectorFor(camera: number): Promise<ViewDetector> {
   if (!model) throw new Error('detection worker used before init');
-  detectors[camera] ??= createViewDetector(model, (rel) => modelsBase + rel);
-  return detectors[camera]!;
+  // A multi-person model keeps nothing between frames (its tracker is off): one instance, one copy of the
+  // weights, serves every camera.
+  const slot = isMultiPerson(model) ? 0 : camera;
+  detectors[slot] ??= createViewDetector(model, (rel) => modelsBase + rel);
+  return detectors[slot]!;
 }
 
 async function disposeAll() {
