@@ -1,11 +1,11 @@
 /**
  * MoveNet MultiPose in the app: the four Pose2Sim videos processed with the multi-person model (a few frames, wasm)
  * go through association and fusion per person, and the 3D view draws the person with an id label (P1…) and finite
- * numbers; each tile says how many people it found.
+ * numbers; each tile says how many people it found. Then live: two fake webcams playing two of the videos.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { POSE2SIM_VIDEOS, videosAvailable } from './fixtures/fake-cameras';
+import { installFakeCameras, POSE2SIM_VIDEOS, videosAvailable } from './fixtures/fake-cameras';
 import { expectNoNaN } from './fixtures/journey';
 
 const CALIB = join(POSE2SIM_VIDEOS, '..', 'calibration', 'Calib_qualisys.toml');
@@ -65,3 +65,31 @@ test('videos processed with MoveNet MultiPose give labelled people with finite p
   await expectNoNaN(page);
   expect(errors).toEqual([]);
 });
+
+test('live webcams with MoveNet MultiPose fuse a labelled person per frame set', async ({ page }) => {
+  test.skip(!videosAvailable(), 'needs ../shared/data/pose2sim-demo');
+  test.setTimeout(150_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await installFakeCameras(page, ['cam01.mp4', 'cam02.mp4'], { playbackRate: 0.25 });
+  await page.goto('/');
+  await page.getByTestId('capture-calibration-file').setInputFiles(CALIB);
+  await page.getByTestId('source-cameras').check();
+  await page.getByTestId('model-select').selectOption('movenet-multipose');
+  await page.getByTestId('backend-select').selectOption('wasm');
+  await page.getByTestId('connect-cameras').click();
+  for (let i = 0; i < 2; i++) await expect(page.getByTestId(`device-${i}`)).toBeChecked();
+  await page.getByLabel('frame rate').fill('15');
+  await page.getByTestId('start-cameras').click();
+  await expect(page.getByTestId('status-source')).toHaveText('source: webcams');
+  await expect(page.getByTestId('status-3d')).toHaveText('3D on 2 views', { timeout: 60_000 });
+  // A multi-person frame set with the athlete fused and labelled.
+  await expect.poll(async () => {
+    const v = await view(page);
+    return v.multi && v.drawn.some((d) => /^P\d+$/.test(d.label) && d.screen) && v.people.some((p) => p.joints.robust?.every(Number.isFinite));
+  }, { timeout: 90_000 }).toBe(true);
+  for (let i = 0; i < 2; i++) await expect(page.getByTestId(`camera-people-${i}`)).toHaveText(/· [1-6] (person|people)/);
+  await expectNoNaN(page);
+  expect(errors).toEqual([]);
+});
+
