@@ -87,13 +87,17 @@ async function runSession(calibPath: string, videos: string[], detections: strin
     if (videos.length) throw new Error('give either videos or --detections, not both');
     const text = readFileSync(detections, 'utf8');
     baseName = basename(detections).replace(/(\.take)?\.json$/i, '');
-    if (/"version"\s*:\s*2\b/.test(text.slice(0, 400))) {
+    const raw: unknown = (() => { try { return JSON.parse(text); } catch { return text; } })(); // not JSON: the parser says so
+    const named = <T>(read: () => T): T => {
+      try { return read(); } catch (e) { throw new Error(`${detections}: ${(e as Error).message}`); }
+    };
+    if ((raw as { version?: unknown } | null)?.version === 2) {
       // A version-2 take holds everyone in every view: the several-people run.
-      const take = parseMultiTake(text);
+      const take = named(() => parseMultiTake(raw));
       if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
       people = cameras.map((_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
     } else {
-      const take = parseTake(text);
+      const take = named(() => parseTake(raw));
       if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
       tracks = cameras.map((_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
     }
