@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { createViewDetector, type ViewDetector } from './detector';
 import { detectSet, keypointBuffers } from './detect-set';
 import type { ModelId } from './models';
@@ -53,6 +54,16 @@ describe('detectSet', () => {
     expect(Number.isNaN(r.inferMs[1])).toBe(true);
     expect(r.inferMs[0]).toBeGreaterThan(0);
     expect(keypointBuffers(r)).toHaveLength(3);
+    // Through a message port as the worker posts it (every buffer transferred once): the lists arrive intact.
+    const { port1, port2 } = new MessageChannel();
+    const got = new Promise<typeof r>((res) => port2.once('message', res));
+    const sent = { views: r.views.map((v) => v && Array.from(v)), people: r.people!.map((l) => l && l.map((kp) => Array.from(kp))) };
+    port1.postMessage(r, keypointBuffers(r));
+    const back = await got;
+    port1.close();
+    expect(back.views.map((v) => v && Array.from(v))).toEqual(sent.views);
+    expect(back.people!.map((l) => l && l.map((kp) => Array.from(kp)))).toEqual(sent.people);
+    expect(r.people![0]![0].length).toBe(0); // transferred away from this side
     two.dispose();
     blank.dispose();
     for (const d of dets.all) (await d)?.dispose();
