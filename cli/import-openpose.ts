@@ -1,9 +1,11 @@
 /**
  * npm run import:openpose -- --calib <calibration.toml | cameras.json | take.json> --fps 30 [--layout body25|body25b|coco18]
- *                            <OpenPose folder per camera ...> -o take.json
+ *                            [--people] <OpenPose folder per camera ...> -o take.json
  *
  * Turns OpenPose's per-frame JSON (one folder per camera) into a take with COCO-17 2D, which `npm run eval` and
- * the app read. The conversion itself is src/io/openpose.ts; this file only reads and writes files.
+ * the app read: each view's most confident person, or with --people everyone (a version-2 take, which
+ * `npm run process -- --detections` associates and fuses per person). The conversion itself is src/io/openpose.ts;
+ * this file only reads and writes files.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -13,6 +15,7 @@ import { parseCalibrationJSON, parseCalibrationToml, parseQca } from '../src/cal
 import { camerasFromJSON } from '../src/io/calibration-json';
 import { OPENPOSE_LAYOUT_IDS, openPoseToTake, type OpenPoseLayoutId, type OpenPoseView } from '../src/io/openpose';
 import { serializeTake } from '../src/take/take';
+import { serializeMultiTake } from '../src/take/multi';
 import { LIMITS } from '../src/take/limits';
 import { stripBom } from '../src/util/text';
 import { parseNumber, refuseRepeatedPaths } from './lib/args';
@@ -21,7 +24,7 @@ import { parseNumber, refuseRepeatedPaths } from './lib/args';
 const MAX_OPENPOSE_FILE_BYTES = 16 * 1024 * 1024;
 
 const usage =
-  'usage: npm run import:openpose -- --calib <calibration.toml|.qca|cameras.json|take.json> --fps 30 [--layout body25|body25b|coco18] <folder per camera ...> -o take.json';
+  'usage: npm run import:openpose -- --calib <calibration.toml|.qca|cameras.json|take.json> --fps 30 [--layout body25|body25b|coco18] [--people] <folder per camera ...> -o take.json';
 
 /**
  * Cameras from a Pose2Sim/anipose TOML, a Qualisys .qca, the app's calibration JSON (src/calibration/io.ts), or
@@ -89,6 +92,7 @@ function main(argv: string[]): number {
       fps: { type: 'string' },
       layout: { type: 'string' },
       out: { type: 'string', short: 'o' },
+      people: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,17 +110,17 @@ function main(argv: string[]): number {
   const cameras = loadCalibration(values.calib);
   refuseRepeatedPaths(positionals, 'OpenPose folder');
   const views = positionals.map(readFolder);
-  const { take, report } = openPoseToTake(views, cameras, { fps, layout });
+  const { take, report, multi } = openPoseToTake(views, cameras, { fps, layout });
   // serializeTake runs the camera check again: nothing is written that eval would refuse.
-  writeFileSync(values.out, serializeTake(take));
+  writeFileSync(values.out, values.people ? serializeMultiTake(multi) : serializeTake(take));
   console.log(`${report.layout}: ${report.frames} frames (indices ${report.firstIndex}–${report.lastIndex}), cameras matched to folders by ${report.cameraMatch}`);
   for (const v of report.perView) {
-    const extra = [v.multiPerson ? `${v.multiPerson} with several people (highest mean confidence kept)` : '', v.outsideImage ? `${v.outsideImage} points outside the ${v.camera} image — check the camera order` : '']
+    const extra = [v.multiPerson ? `${v.multiPerson} with several people (${values.people ? 'all kept' : 'highest mean confidence kept; --people keeps all'})` : '', v.outsideImage ? `${v.outsideImage} points outside the ${v.camera} image — check the camera order` : '']
       .filter(Boolean)
       .join('; ');
     console.log(`  ${v.name} → ${v.camera}: ${v.files} files, ${v.withPerson} with a person${extra ? `; ${extra}` : ''}`);
   }
-  console.log(`wrote ${values.out}`);
+  console.log(`wrote ${values.out}${values.people ? ' (version 2: every person)' : ''}`);
   return 0;
 }
 

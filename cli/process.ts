@@ -22,8 +22,8 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCalibrationText } from '../src/calibration/io';
 import { DEFAULT_MODEL, isModelId, isMultiPerson, MODEL_IDS, type ModelId } from '../src/detection/models';
-import { parseTake } from '../src/take';
-import { parseMultiTake } from '../src/take/multi';
+import { parseTake, type Take } from '../src/take';
+import { parseMultiTake, type MultiTake } from '../src/take/multi';
 import type { KeypointTrack } from '../src/sync';
 import { processDetections, type ProcessOptions, type ProcessReport } from './lib/process-run';
 import { processPeople, type PeopleReport, type PeopleTrack } from './lib/process-people';
@@ -91,16 +91,13 @@ async function runSession(calibPath: string, videos: string[], detections: strin
     const named = <T>(read: () => T): T => {
       try { return read(); } catch (e) { throw new Error(`${detections}: ${(e as Error).message}`); }
     };
-    if ((raw as { version?: unknown } | null)?.version === 2) {
-      // A version-2 take holds everyone in every view: the several-people run.
-      const take = named(() => parseMultiTake(raw));
-      if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
-      people = cameras.map((_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
-    } else {
-      const take = named(() => parseTake(raw));
-      if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
-      tracks = cameras.map((_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
-    }
+    const multi = (raw as { version?: unknown } | null)?.version === 2;
+    // A version-2 take holds everyone in every view: the several-people run.
+    const take = multi ? named(() => parseMultiTake(raw)) : named(() => parseTake(raw));
+    if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
+    const order = viewOrder(take.cameras.map((c) => c.name), cameras.map((c) => c.name));
+    if (multi) people = order.map((v) => ({ fps: take.fps, frames: (take as MultiTake).frames.map((f) => f.views[v]) }));
+    else tracks = order.map((v) => ({ fps: take.fps, frames: (take as Take).frames.map((f) => f.views[v]) }));
   } else {
     if (videos.length !== cameras.length) throw new Error(`${videos.length} videos for the ${cameras.length} cameras of ${calibPath} (one video per camera, in its order: ${cameras.map((c) => c.name).join(', ')})`);
     if (!hasFfmpeg()) throw new Error('ffmpeg and ffprobe are needed to read videos (apt-get install -y ffmpeg), or pass 2D detections with --detections TAKE.json');
@@ -132,6 +129,16 @@ async function runSession(calibPath: string, videos: string[], detections: strin
     for (const p of report.problems) console.log(`  - ${p}`);
   }
   return report.problems.length ? 1 : 0;
+}
+
+/**
+ * For each calibration camera, the take's view that shows it: by name when the take names every calibration camera
+ * once (a take may list them in another order), else by position.
+ */
+function viewOrder(takeNames: readonly string[], calibNames: readonly string[]): number[] {
+  const byName = calibNames.map((n) => takeNames.indexOf(n));
+  const unique = new Set(byName).size === byName.length && byName.every((i, k) => i >= 0 && takeNames.lastIndexOf(calibNames[k]) === i);
+  return unique ? byName : calibNames.map((_, v) => v);
 }
 
 /** The people found: who, for how long, in how many views, and how often the association had what. */

@@ -1,13 +1,15 @@
 /**
  * OpenPose JSON output (one `<name>_<frame index>_keypoints.json` per frame and camera) → a take. Pure: the
  * caller reads the folders (cli/import-openpose.ts) and hands over parsed JSON with the file names, so every
- * error can name the file and field it comes from.
+ * error can name the file and field it comes from. Besides the one-person take (each view's most confident
+ * person), everyone OpenPose found is kept as a version-2 take (several people, src/take/multi.ts).
  */
 import { z } from 'zod';
 import type { Camera } from '../geometry/camera';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { LAYOUTS, toCoco17, type KeypointLayout } from '../keypoints/layouts';
 import type { Take, TakeFrame } from '../take/take';
+import type { MultiTake } from '../take/multi';
 import { LIMITS, within } from '../take/limits';
 import { assertCameras } from '../geometry/camera-check';
 
@@ -102,17 +104,23 @@ export function readOpenPoseFile(json: unknown, source: string): number[][] {
 export function pickPerson(people: readonly ArrayLike<number>[], layout: KeypointLayout): number {
   let best = -1, bestScore = -Infinity;
   people.forEach((kp, i) => {
-    let s = 0;
-    for (let j = 0; j < NUM_JOINTS; j++) {
-      const src = layout.toCoco17[j];
-      if (src >= 0) s += kp[3 * src + 2];
-    }
+    const s = personScore(kp, layout);
     if (s > bestScore) {
       bestScore = s;
       best = i;
     }
   });
   return best;
+}
+
+/** Sum of the confidences of the points that map to COCO-17 (pickPerson's criterion). */
+function personScore(kp: ArrayLike<number>, layout: KeypointLayout): number {
+  let s = 0;
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    const src = layout.toCoco17[j];
+    if (src >= 0) s += kp[3 * src + 2];
+  }
+  return s;
 }
 
 /** One OpenPose output folder: the files it holds, parsed, with their names for error messages. */
@@ -165,9 +173,12 @@ export interface OpenPoseImportReport {
 /**
  * Builds a take (COCO-17 in memory) from one OpenPose folder per camera. Frames are matched across folders by
  * the frame index in the file name; frame i of the take has time = index / fps. A frame a folder lacks, or in
- * which it found nobody, is a null view; points with c = 0 get score 0.
+ * which it found nobody, is a null view; points with c = 0 get score 0. `multi`: the same frames with everyone
+ * per view (version 2), the view's entry in `take` being its first person.
  */
-export function openPoseToTake(views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions): { take: Take; report: OpenPoseImportReport } {
+export function openPoseToTake(
+  views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions,
+): { take: Take; report: OpenPoseImportReport; multi: MultiTake } {
   if (views.length === 0) throw new OpenPoseError('no OpenPose folders given');
   if (!(Number.isFinite(opts.fps) && opts.fps >= LIMITS.minFps && opts.fps <= LIMITS.maxFps))
     throw new OpenPoseError(`--fps: expected a number in [${LIMITS.minFps}, ${LIMITS.maxFps}], got ${opts.fps}`);
@@ -175,6 +186,8 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
   const { cameras, by } = matchCameras(calibration, views.map((v) => v.name));
   let layout: KeypointLayout | null = opts.layout ? LAYOUTS[opts.layout] : null;
   const byIndex = views.map(() => new Map<number, Float32Array | null>());
+  /** Everyone per frame, most confident first ([] = nobody in that file). */
+  const allByIndex = views.map(() => new Map<number, Float32Array[]>());
   const perView: OpenPoseImportReport['perView'] = [];
   views.forEach((view, vi) => {
     const stats = { name: view.name, camera: cameras[vi].name, files: 0, withPerson: 0, multiPerson: 0, outsideImage: 0 };
@@ -194,6 +207,7 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
       const people = readOpenPoseFile(json, source);
       if (people.length === 0) {
         byIndex[vi].set(index, null);
+        allByIndex[vi].set(index, []);
         continue;
       }
       for (let i = 0; i < people.length; i++) {
@@ -211,6 +225,8 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
         if (kp[3 * j + 2] > 0 && (x < -0.5 || y < -0.5 || x > cameras[vi].width - 0.5 || y > cameras[vi].height - 0.5)) stats.outsideImage++;
       }
       byIndex[vi].set(index, kp);
+      const order = people.map((p, i) => [personScore(p, layout!), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      allByIndex[vi].set(index, order.map(([, i]) => (i === order[0][1] ? kp : toCoco17(layout!, people[i], 3))));
     }
     if (stats.files === 0) throw new OpenPoseError(`${view.name}: no *_keypoints.json files`);
     perView.push(stats);
@@ -239,5 +255,12 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
     },
     extra: {},
   };
-  return { take, report };
+  const multi: MultiTake = {
+    version: 2, fps: opts.fps, sourceLayout: 'coco17', cameras,
+    // A frame a folder lacks is null (no frame from that camera); a file with nobody is [].
+    frames: indices.map((index) => ({ time: index / opts.fps, views: allByIndex.map((m) => m.get(index) ?? null), labels: null, gt: null, extra: {} })),
+    meta: { ...take.meta, personSelection: 'every person, most confident first (highest mean confidence over the COCO-17 points)' },
+    extra: {},
+  };
+  return { take, report, multi };
 }
