@@ -111,8 +111,8 @@ async function runSession(calibPath: string, videos: string[], detections: strin
     let done = 0;
     console.log(`detecting ${s.model} in ${videos.length} videos (${total} frames)…`);
     const det = await detectVideos(videos, s.model, s.maxSide, () => {}, () => bar((0.5 * ++done) / Math.max(total, 1), 'detecting'), s.maxFrames);
-    tracks = infos.map((info, v) => ({ fps: info.fps, frames: det.frames.slice(0, info.frames).map((row) => row?.[v] ?? null) }));
     if (isMultiPerson(s.model)) people = infos.map((info, v) => ({ fps: info.fps, frames: Array.from({ length: info.frames }, (_, f) => det.people?.[f]?.[v] ?? null) }));
+    else tracks = infos.map((info, v) => ({ fps: info.fps, frames: det.frames.slice(0, info.frames).map((row) => row?.[v] ?? null) }));
     baseName = basename(videos[0], extname(videos[0]));
   }
   const offset = detections ? 0 : 0.5;
