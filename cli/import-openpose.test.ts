@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTake } from '../src/take/take';
 import { parseMultiTake } from '../src/take/multi';
+import { takePoses } from '../src/record/take-poses';
 import { cameraToJSON } from '../src/geometry/camera';
 import { LAYOUTS } from '../src/keypoints/layouts';
 import { placedPose, projectPose, ringRig } from '../src/testing/synthetic';
@@ -49,6 +50,34 @@ describe('npm run import:openpose', () => {
       const d = Math.hypot(pose!.joints[3 * j] - truth[3 * j], pose!.joints[3 * j + 1] - truth[3 * j + 1], pose!.joints[3 * j + 2] - truth[3 * j + 2]);
       expect(d).toBeLessThan(0.01);
     }
+  });
+
+  it('with --people all keeps everyone per view (version 2), which process associates and fuses per person', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-op-'));
+    const one = join(dir, 'one.take.json'), all = join(dir, 'all.take.json');
+    expect(run(['--calib', `${FIX}/calibration.json`, '--fps', '30', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', one]).code).toBe(0);
+    const r = run(['--calib', `${FIX}/calibration.json`, '--fps', '30', '--people', 'all', `${FIX}/cam_a_json`, `${FIX}/cam_b_json`, '-o', all]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/1 with several people;|1 with several people$/m);
+    expect(r.out).toMatch(/every person per view \(take version 2\)/);
+    const single = parseTake(readFileSync(one, 'utf8')), multi = parseMultiTake(readFileSync(all, 'utf8'));
+    expect(multi.version).toBe(2);
+    expect(multi.frames.map((f) => f.time)).toEqual(single.frames.map((f) => f.time));
+    // cam_a frame 1: the person and the head-only fragment, the person first (the one the one-person take kept).
+    expect(multi.frames[1].views[0]).toHaveLength(2);
+    expect(Array.from(multi.frames[1].views[0]![0])).toEqual(Array.from(single.frames[1].views[0]!));
+    expect(multi.frames[1].views[0]![1][0]).toBeCloseTo(700, 0);
+    expect(multi.frames[1].views[1]).toEqual([]); // a file with nobody
+    expect(multi.frames[2].views[1]).toBeNull(); // no file for that frame
+    // The chain: these detections through association and fusion per person.
+    const p = runCli('cli/process.ts', ['--calib', `${FIX}/calibration.toml`, '--detections', all, '-o', join(dir, 'out'), '--methods', 'robust', '--no-sync']);
+    expect(p.code, p.out).toBe(0);
+    expect(p.out).toMatch(/people found: 1 \(1 exported: P1\)/);
+    expect(p.out).toMatch(/P1\/all-robust\.csv/);
+    // The calibration lists cam_b first: the views are matched to it by name, so the person comes back where filmed.
+    const [pose] = takePoses(parseMultiTake(readFileSync(join(dir, 'out', 'P1', 'all.take.json'), 'utf8')), 'robust').filter(Boolean);
+    const truth = standingPose();
+    for (let j = 0; j < 17; j++) expect(Math.hypot(pose!.joints[3 * j] - truth[3 * j], pose!.joints[3 * j + 1] - truth[3 * j + 1], pose!.joints[3 * j + 2] - truth[3 * j + 2])).toBeLessThan(0.01);
   });
 
   it('reads the same rig from a Pose2Sim TOML calibration', () => {

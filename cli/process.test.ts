@@ -5,9 +5,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrationToJSON } from '../src/calibration/io';
 import { parseBvh } from '../src/export/bvh-reader';
-import { takePoses } from '../src/record/take-poses';
+import { takeMethods, takePoses } from '../src/record/take-poses';
+import { personLabel } from '../src/people/label';
 import { parseTake, serializeTake } from '../src/take';
-import { parseMultiTake } from '../src/take/multi';
+import { parseMultiTake, serializeMultiTake } from '../src/take/multi';
+import { proceduralFigures } from '../src/sim/figures';
+import { DEFAULT_NOISE } from '../src/sim/noise';
+import { ringRig } from '../src/sim/rig';
+import { makeRng } from '../src/sim/rng';
+import { simulateScene } from '../src/sim/scene';
+import { placedPose } from '../src/testing/synthetic';
 import { runCli } from './lib/run-cli';
 
 const TAKE = 'docs/data/pose2sim-movenet-lightning.take.json';
@@ -96,5 +103,74 @@ describe('npm run process', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/detecting movenet-lightning in 2 videos \(80 frames\)/);
     checkOutputs(dir, 'cam01', ['robust', 'dlt'], 35);
+  }, 300_000);
+
+  it('several people (a version-2 take): associated, tracked, and each exported in its own folder with a summary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-process-people-'));
+    const cams = ringRig(4);
+    const figs = proceduralFigures(2);
+    const rng = makeRng(9);
+    // A poster in view 0: a body only that view sees, a false detection the association must give to nobody.
+    const opts = { noise: DEFAULT_NOISE, level: 0.5, occlusion: true, grabProbability: 0.3, posters: [{ view: 0, joints: placedPose(0.3, 2.5, 2.5), presence: 1 }], reflections: [] };
+    const scenes = Array.from({ length: 45 }, (_, i) => simulateScene(i / 30, cams, figs, opts, rng));
+    writeFileSync(join(dir, 'two.take.json'), serializeMultiTake({
+      version: 2, fps: 30, sourceLayout: 'coco17', cameras: cams, meta: {}, extra: {},
+      frames: scenes.map((f) => ({ time: f.time, views: f.views, labels: null, gt: null, extra: {} })),
+    }));
+    writeFileSync(join(dir, 'calib.json'), JSON.stringify(calibrationToJSON(cams)));
+    const out = join(dir, 'out');
+    const r = runCli('cli/process.ts', ['--calib', join(dir, 'calib.json'), '--detections', join(dir, 'two.take.json'), '-o', out, '--methods', 'robust,dlt', '--no-sync']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/people found: 2 \(2 exported: P\d, P\d\)/);
+    expect(r.out).toMatch(/frame sets by people found: .*2: 4\d/);
+    const unassigned = Number(/given to nobody[^:]*: (\d+) of/.exec(r.out)![1]);
+    const falseDetections = scenes.reduce((n, f) => n + f.labels.flat().filter((l) => l === -1).length, 0);
+    expect(falseDetections).toBeGreaterThan(20);
+    expect(unassigned).toBeGreaterThanOrEqual(falseDetections); // the poster, every time it fired
+    const labels = [...r.out.matchAll(/^ {2}(P\d+): /gm)].map((m) => m[1]);
+    expect(labels).toHaveLength(2);
+    // The detections with the association, as a version-2 take.
+    const people = parseMultiTake(readFileSync(join(out, 'two.people.take.json'), 'utf8'));
+    expect(people.frames).toHaveLength(45);
+    expect((people.frames[10].extra.association as unknown[]).length).toBe(2);
+    // … with every person's 3D (the app's Record panel exports it per person), and everyone in one CSV and TRC.
+    expect(takeMethods(people)).toEqual(expect.arrayContaining(['robust', 'dlt']));
+    expect((people.frames[10].extra.poses3d as { id: number }[]).map((p) => personLabel(p.id)).sort()).toEqual([...labels].sort());
+    const csv = readFileSync(join(out, 'two-robust-all.csv'), 'utf8').split('\n');
+    expect(csv.find((l) => !l.startsWith('#'))).toMatch(/person/);
+    expect(readFileSync(join(out, 'two-robust-all.trc'), 'utf8')).toMatch(new RegExp(`${labels[0]}_nose`));
+    // Each person: a take and every export, its robust poses on one figure all along (a different one each).
+    const hip = (j: ArrayLike<number>) => [0.5 * (j[33] + j[36]), 0.5 * (j[35] + j[38])];
+    const figureOf = new Set<number>();
+    for (const label of labels) {
+      checkOutputs(join(out, label), 'two', ['robust', 'dlt'], 45);
+      const poses = takePoses(parseMultiTake(readFileSync(join(out, label, 'two.take.json'), 'utf8')), 'robust');
+      const ids = new Set<number>();
+      poses.forEach((p, i) => {
+        if (!p) return;
+        const [x, z] = hip(p.joints);
+        const near = scenes[i].truth.map((t) => Math.hypot(hip(t.joints)[0] - x, hip(t.joints)[1] - z));
+        expect(Math.min(...near)).toBeLessThan(0.1);
+        ids.add(scenes[i].truth[near.indexOf(Math.min(...near))].id);
+      });
+      expect(ids.size).toBe(1);
+      figureOf.add([...ids][0]);
+    }
+    expect(figureOf.size).toBe(2);
+  });
+
+  it.skipIf(!hasFfmpeg() || !existsSync(VIDEOS))('runs MoveNet MultiPose on two of the shared videos: one person found and exported (needs ffmpeg)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-process-multipose-'));
+    const take = parseTake(readFileSync(TAKE, 'utf8'));
+    writeFileSync(join(dir, 'calib.json'), JSON.stringify(calibrationToJSON(take.cameras.slice(0, 2))));
+    const r = runCli('cli/process.ts', ['--calib', join(dir, 'calib.json'), `${VIDEOS}/cam01.mp4`, `${VIDEOS}/cam02.mp4`, '-o', dir, '--model', 'movenet-multipose', '--methods', 'robust,dlt', '--max-frames', '20', '--no-sync']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/detecting movenet-multipose in 2 videos \(40 frames\)/);
+    expect(r.out).toMatch(/people found: 1 \(1 exported: P1\)/);
+    expect(r.out).toMatch(/P1: 20 of 20 frame sets/);
+    checkOutputs(join(dir, 'P1'), 'cam01', ['robust', 'dlt'], 20);
+    const people = parseMultiTake(readFileSync(join(dir, 'cam01.people.take.json'), 'utf8'));
+    expect(people.frames).toHaveLength(20);
+    for (const f of people.frames) for (const v of f.views) expect(v!.length).toBeGreaterThanOrEqual(1);
   }, 300_000);
 });

@@ -3,25 +3,32 @@
  *                    [--methods robust,dlt] [--no-sync] [--fill-gaps 0.25] [--filter-hz 6] [--max-frames N]
  * npm run process -- --calib CALIB --detections TAKE [-o DIR] …      (2D already detected: skips the videos)
  * npm run process -- --sessions DIR [-o OUT] …                          (every session folder in DIR, see runSessions)
+ * npm run process -- --model movenet-multipose --calib CALIB <videos…> [--min-person-frames 10] …   (several people)
  *
  * Unattended batch processing of a recording, as the app does it: the app's detector on every video (Node, wasm,
  * frames decoded by ffmpeg), synchronisation of the videos from the person's motion, every fusion method of the
  * registry, and a take plus every export format (CSV, JSON, TRC, BVH, C3D) per method in DIR. Videos are given in
  * the calibration's camera order. At the end it lists what it wrote and everything it could not do; the exit code
  * is 0 when every method and export was written, 1 when something was left out, 2 on bad input.
+ *
+ * With a multi-person model (or --detections of a version-2 take) everyone in every view is detected, associated
+ * across views and tracked, and each person gets a sub-folder (P1, P2, … as the app labels them) with their take
+ * and every export (cli/lib/process-people.ts); the run ends with a summary of the people found.
  */
-import { parseNumber } from './lib/args';
+import { MAX_CLI_INTEGER, parseInteger, parseNumber } from './lib/args';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCalibrationText } from '../src/calibration/io';
-import { DEFAULT_MODEL, isModelId, MODEL_IDS, type ModelId } from '../src/detection/models';
-import { parseTake } from '../src/take';
+import { DEFAULT_MODEL, isModelId, isMultiPerson, MODEL_IDS, type ModelId } from '../src/detection/models';
+import { parseTake, type Take } from '../src/take';
+import { parseMultiTake, type MultiTake } from '../src/take/multi';
 import type { KeypointTrack } from '../src/sync';
-import { processDetections } from './lib/process-run';
+import { processDetections, type ProcessOptions, type ProcessReport } from './lib/process-run';
+import { processPeople, type PeopleReport, type PeopleTrack } from './lib/process-people';
 
-const usage = `usage: npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model ${MODEL_IDS.join('|')}] [--max-side 640] [--methods a,b] [--no-sync] [--fill-gaps SECONDS] [--filter-hz HZ]
+const usage = `usage: npm run process -- --calib CALIB <video per camera…> [-o DIR] [--model ${MODEL_IDS.join('|')}] [--max-side 640] [--methods a,b] [--no-sync] [--fill-gaps SECONDS] [--filter-hz HZ] [--min-person-frames N]
        npm run process -- --calib CALIB --detections TAKE.json [-o DIR] […]
        npm run process -- --sessions DIR [-o OUT] […]   (each subfolder: one calibration file and its videos or a *.take.json)`;
 
@@ -60,6 +67,8 @@ interface RunSettings {
   sync: boolean;
   fillGapsS: number;
   filterHz: number;
+  /** Several people: the fewest frame sets a person needs to be exported. */
+  minPersonFrames: number;
 }
 
 /** One recording: its calibration, and its videos (one per camera, in order) or a take of detections. */
@@ -71,14 +80,24 @@ async function runSession(calibPath: string, videos: string[], detections: strin
     throw new Error(`${calibPath}: ${(e as Error).message}`);
   }
   const bar = progressBar();
-  let tracks: KeypointTrack[];
+  let tracks: KeypointTrack[] = [];
+  let people: PeopleTrack[] | null = null;
   let baseName: string;
   if (detections) {
     if (videos.length) throw new Error('give either videos or --detections, not both');
-    const take = parseTake(readFileSync(detections, 'utf8'));
-    if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
-    tracks = cameras.map((_, v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
+    const text = readFileSync(detections, 'utf8');
     baseName = basename(detections).replace(/(\.take)?\.json$/i, '');
+    const raw: unknown = (() => { try { return JSON.parse(text); } catch { return text; } })(); // not JSON: the parser says so
+    const named = <T>(read: () => T): T => {
+      try { return read(); } catch (e) { throw new Error(`${detections}: ${(e as Error).message}`); }
+    };
+    const multi = (raw as { version?: unknown } | null)?.version === 2;
+    // A version-2 take holds everyone in every view: the several-people run.
+    const take = multi ? named(() => parseMultiTake(raw)) : named(() => parseTake(raw));
+    if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
+    const order = viewOrder(take.cameras.map((c) => c.name), cameras.map((c) => c.name));
+    if (multi) people = order.map((v) => ({ fps: take.fps, frames: (take as MultiTake).frames.map((f) => f.views[v]) }));
+    else tracks = order.map((v) => ({ fps: take.fps, frames: (take as Take).frames.map((f) => f.views[v]) }));
   } else {
     if (videos.length !== cameras.length) throw new Error(`${videos.length} videos for the ${cameras.length} cameras of ${calibPath} (one video per camera, in its order: ${cameras.map((c) => c.name).join(', ')})`);
     if (!hasFfmpeg()) throw new Error('ffmpeg and ffprobe are needed to read videos (apt-get install -y ffmpeg), or pass 2D detections with --detections TAKE.json');
@@ -92,21 +111,45 @@ async function runSession(calibPath: string, videos: string[], detections: strin
     let done = 0;
     console.log(`detecting ${s.model} in ${videos.length} videos (${total} frames)…`);
     const det = await detectVideos(videos, s.model, s.maxSide, () => {}, () => bar((0.5 * ++done) / Math.max(total, 1), 'detecting'), s.maxFrames);
-    tracks = infos.map((info, v) => ({ fps: info.fps, frames: det.frames.slice(0, info.frames).map((row) => row?.[v] ?? null) }));
+    if (isMultiPerson(s.model)) people = infos.map((info, v) => ({ fps: info.fps, frames: Array.from({ length: info.frames }, (_, f) => det.people?.[f]?.[v] ?? null) }));
+    else tracks = infos.map((info, v) => ({ fps: info.fps, frames: det.frames.slice(0, info.frames).map((row) => row?.[v] ?? null) }));
     baseName = basename(videos[0], extname(videos[0]));
   }
   const offset = detections ? 0 : 0.5;
-  const report = await processDetections(cameras, tracks, {
+  const o: ProcessOptions = {
     outDir, baseName, methods: s.methods, sync: s.sync, fillGapsS: s.fillGapsS, filterHz: s.filterHz,
     log: (l) => console.log(l), progress: (f, stage) => bar(offset + (1 - offset) * f, stage),
-  });
+  };
+  const report: ProcessReport = people ? await processPeople(cameras, people, { ...o, minPersonFrames: s.minPersonFrames }) : await processDetections(cameras, tracks, o);
   console.log(`\n${report.frames} frame sets, methods ${report.methods.join(', ') || 'none'}; wrote ${report.files.length} files to ${outDir}:`);
-  for (const f of report.files) console.log(`  ${basename(f)}`);
+  for (const f of report.files) console.log(`  ${relative(outDir, f)}`);
+  if (people) printPeople(report as PeopleReport, cameras.length);
   if (report.problems.length) {
     console.log('\ncould not do:');
     for (const p of report.problems) console.log(`  - ${p}`);
   }
   return report.problems.length ? 1 : 0;
+}
+
+/**
+ * For each calibration camera, the take's view that shows it: by name when the take names every calibration camera
+ * once (a take may list them in another order), else by position.
+ */
+function viewOrder(takeNames: readonly string[], calibNames: readonly string[]): number[] {
+  const byName = calibNames.map((n) => takeNames.indexOf(n));
+  const unique = new Set(byName).size === byName.length && byName.every((i, k) => i >= 0 && takeNames.lastIndexOf(calibNames[k]) === i);
+  return unique ? byName : calibNames.map((_, v) => v);
+}
+
+/** The people found: who, for how long, in how many views, and how often the association had what. */
+function printPeople(r: PeopleReport, views: number) {
+  const exported = r.people.filter((p) => p.exported);
+  console.log(`\npeople found: ${r.people.length} (${exported.length} exported${exported.length ? `: ${exported.map((p) => p.label).join(', ')}` : ''})`);
+  for (const p of r.people) {
+    console.log(`  ${p.label}: ${p.frames} of ${r.frames} frame sets (${p.firstS.toFixed(2)}–${p.lastS.toFixed(2)} s), ${p.meanViews.toFixed(1)} of ${views} views on average${p.exported ? `, in ${p.label}/` : ', too short: not exported'}`);
+  }
+  console.log(`  frame sets by people found: ${r.counts.map((n, k) => `${k}: ${n}`).join(', ')}`);
+  console.log(`  detections given to nobody (one view only, false detections): ${r.unassigned} of ${r.detections}`);
 }
 
 const VIDEO = /\.(mp4|mov|m4v|avi|mkv|webm)$/i;
@@ -157,6 +200,7 @@ async function main(argv: string[]): Promise<number> {
       'fill-gaps': { type: 'string', default: '0' },
       'filter-hz': { type: 'string', default: '0' },
       'max-frames': { type: 'string' },
+      'min-person-frames': { type: 'string', default: '10' },
       detections: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -173,8 +217,9 @@ async function main(argv: string[]): Promise<number> {
   if (!(maxFrames >= 1) || (Number.isFinite(maxFrames) && !Number.isInteger(maxFrames))) throw new Error(`--max-frames: expected a whole number ≥ 1, got "${values['max-frames']}"`);
   const maxSide = Number(values['max-side']);
   if (!Number.isInteger(maxSide) || maxSide < 0) throw new Error(`--max-side: expected a whole number of pixels, got "${values['max-side']}"`);
+  const minPersonFrames = parseInteger(values['min-person-frames'], '--min-person-frames', { min: 1, max: MAX_CLI_INTEGER });
   const settings: RunSettings = {
-    model, maxSide, maxFrames, fillGapsS, filterHz, sync: !values['no-sync'], methods: values.methods ? values.methods.split(',').map((x) => x.trim()) : null,
+    model, maxSide, maxFrames, fillGapsS, filterHz, minPersonFrames, sync: !values['no-sync'], methods: values.methods ? values.methods.split(',').map((x) => x.trim()) : null,
   };
   if (values.sessions) {
     if (values.calib || values.detections || positionals.length) throw new Error('--sessions takes no --calib, --detections or videos: each session folder holds its own');

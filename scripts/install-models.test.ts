@@ -47,10 +47,10 @@ describe('model install verification', () => {
     expect(existsSync(join(out, 'movenet', 'm.json'))).toBe(false);
   });
 
-  it('the committed lock lists the six models with sha256s', () => {
+  it('the committed lock lists the seven models with sha256s', () => {
     const lock = readLock();
     const names = Object.keys(lock.files);
-    for (const m of ['movenet-lightning', 'movenet-thunder', 'blazepose-detector', 'blazepose-lite', 'blazepose-full', 'blazepose-heavy']) {
+    for (const m of ['movenet-lightning', 'movenet-thunder', 'movenet-multipose', 'blazepose-detector', 'blazepose-lite', 'blazepose-full', 'blazepose-heavy']) {
       expect(names.some((n) => n.endsWith(`${m}.json`))).toBe(true);
       expect(names.some((n) => n.endsWith(`${m}.bin`))).toBe(true);
     }

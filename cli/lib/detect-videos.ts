@@ -1,4 +1,7 @@
-/** Runs a pose model over videos, frame by frame in lockstep, in Node (wasm) — the app's detector code. */
+/**
+ * Runs a pose model over videos, frame by frame, in Node (wasm) — the app's detector code. A multi-person model
+ * also gives every person of every frame (`people`), its most confident one in `frames`.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import { createViewDetector } from '../../src/detection/detector';
 import type { ModelId } from '../../src/detection/models';
@@ -10,6 +13,8 @@ export interface VideoDetections {
   sizes: [number, number][];
   /** [frame][view] */
   frames: (Float32Array | null)[][];
+  /** Multi-person models: [frame][view] everyone found ([] = nobody, null = the view has no such frame). */
+  people?: (Float32Array[] | null)[][];
   /** Inference time per view per frame, ms. */
   inferMs: number[][];
 }
@@ -27,10 +32,12 @@ export async function detectVideos(
       const scale = infos[v].width / f.width;
       const t = tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
       const t0 = performance.now();
-      const kp = await det.detect(t, (f.index / out.fps) * 1000, scale);
+      const all = det.multiPerson ? await det.detectAll(t, (f.index / out.fps) * 1000, scale) : null;
+      const kp = all ? all[0] ?? null : await det.detect(t, (f.index / out.fps) * 1000, scale);
       const dt = performance.now() - t0;
       t.dispose();
       (out.frames[f.index] ??= new Array(paths.length).fill(null))[v] = kp;
+      if (all) ((out.people ??= [])[f.index] ??= new Array(paths.length).fill(null))[v] = all;
       (out.inferMs[f.index] ??= new Array(paths.length).fill(NaN))[v] = dt;
       onFrame?.(v, f.index);
     }

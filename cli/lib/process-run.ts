@@ -15,7 +15,7 @@ import { runPeopleExport } from '../../src/export/people';
 import { fillGaps } from '../../src/export/gap-fill';
 import type { PoseLike } from '../../src/export/types';
 import { DEFAULT_METHOD_IDS, methodLabel } from '../../src/fusion/registry';
-import type { FusionMethod, Pose3D } from '../../src/fusion/types';
+import type { FrameViews, FusionMethod, Pose3D } from '../../src/fusion/types';
 import { buildTake, poseToJSON } from '../../src/record/take-poses';
 import { resampleToReference, synchronizeViews, type KeypointTrack, type SyncResult, type Timing } from '../../src/sync';
 import { serializeMultiTake, type MultiTakeFrame } from '../../src/take/multi';
@@ -42,14 +42,14 @@ export interface ProcessReport {
   methods: string[];
 }
 
-export async function processDetections(cameras: readonly Camera[], tracks: readonly KeypointTrack[], o: ProcessOptions): Promise<ProcessReport> {
-  const problems: string[] = [];
-  const files: string[] = [];
-  mkdirSync(o.outDir, { recursive: true });
+/**
+ * Synchronisation of the views from the person's motion (or none: every view from its first frame), logging each
+ * view's offset and adding what went wrong to `problems`. The reference is the view with most detections.
+ */
+export async function synchronise(
+  cameras: readonly Camera[], tracks: readonly KeypointTrack[], o: Pick<ProcessOptions, 'sync' | 'log' | 'progress'>, problems: string[],
+): Promise<{ sync: SyncResult | null; timings: Timing[]; reference: number }> {
   const detected = tracks.map((t) => t.frames.filter(Boolean).length);
-  detected.forEach((n, v) => { if (n === 0) problems.push(`${cameras[v].name}: nobody detected in any frame; the view is left out`); });
-
-  // 1. Synchronisation.
   let sync: SyncResult | null = null;
   let timings: Timing[] = tracks.map((t) => ({ offsetS: 0, fps: t.fps }));
   let reference = detected.indexOf(Math.max(...detected));
@@ -67,6 +67,18 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
       problems.push(`synchronisation failed (${(e as Error).message}); the videos are stepped from their first frames`);
     }
   }
+  return { sync, timings, reference };
+}
+
+export async function processDetections(cameras: readonly Camera[], tracks: readonly KeypointTrack[], o: ProcessOptions): Promise<ProcessReport> {
+  const problems: string[] = [];
+  const files: string[] = [];
+  mkdirSync(o.outDir, { recursive: true });
+  const detected = tracks.map((t) => t.frames.filter(Boolean).length);
+  detected.forEach((n, v) => { if (n === 0) problems.push(`${cameras[v].name}: nobody detected in any frame; the view is left out`); });
+
+  // 1. Synchronisation.
+  const { sync, timings, reference } = await synchronise(cameras, tracks, o, problems);
   const { times, frames } = resampleToReference(tracks, timings, reference);
   if (frames.length === 0) {
     problems.push('no instant has two views with a person: nothing to fuse');
@@ -78,20 +90,9 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
   const methods: FusionMethod[] = await createMethods(ids, {
     onUnavailable: (id, why) => problems.push(`method ${id} is not run: ${why}`),
   });
-  const poses: Record<string, (Pose3D | null)[]> = {};
-  const CHUNK = 64;
-  for (const [mi, m] of methods.entries()) {
-    m.reset?.();
-    const out: (Pose3D | null)[] = [];
-    for (let s = 0; s < frames.length; s += CHUNK) {
-      out.push(...(await m.estimateFrames(cameras, frames.slice(s, s + CHUNK), times.slice(s, s + CHUNK))));
-      o.progress(0.3 + (0.6 * (mi + s / frames.length)) / methods.length, `fusing (${m.id})`);
-    }
-    poses[m.id] = out;
-    const n = out.filter(Boolean).length;
-    if (n === 0) problems.push(`method ${m.id}: no pose in any frame`);
-    m.dispose?.();
-  }
+  const poses = await fuseSequence(methods, cameras, frames, times, (f, id) => o.progress(0.3 + 0.6 * f, `fusing (${id})`));
+  for (const m of methods) if (poses[m.id].every((p) => !p)) problems.push(`method ${m.id}: no pose in any frame`);
+  for (const m of methods) m.dispose?.();
 
   // 3. The take: 2D as fused, every method's 3D.
   const t0 = times[0];
@@ -111,35 +112,67 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
   files.push(takePath);
 
   // 4. Every export of every method, each in its target's frame (C3D Z up, as lab systems write it).
+  writeExports(cameras, methods.map((m) => m.id), poses, times.map((t) => t - t0), take.fps, o, o.outDir, files, problems);
+  o.progress(1, 'done');
+  return { files, problems, sync, frames: frames.length, methods: methods.map((m) => m.id) };
+}
+
+/**
+ * Every export format of every method's poses (gap filling and filtering as asked) into `dir`, each in its
+ * target's frame (C3D Z up, as lab systems write it); what is written goes to `files`, what fails to `problems`.
+ * Returns the sequences as exported (filled, filtered), per method.
+ */
+export function writeExports(
+  cameras: readonly Camera[], methodIds: readonly string[], poses: Readonly<Record<string, readonly (PoseLike | null)[]>>, rel: number[], fps: number,
+  o: Pick<ProcessOptions, 'baseName' | 'fillGapsS' | 'filterHz' | 'log'>, dir: string, files: string[], problems: string[],
+): Record<string, (PoseLike | null)[]> {
   const frame = exportFrame(cameras);
-  const rel = times.map((t) => t - t0);
-  for (const m of methods) {
-    let seq: (PoseLike | null)[] = poses[m.id];
+  const written: Record<string, (PoseLike | null)[]> = {};
+  for (const id of methodIds) {
+    let seq: (PoseLike | null)[] = [...poses[id]];
     if (o.fillGapsS > 0) {
       const r = fillGaps(seq, rel, { maxGapS: o.fillGapsS });
       seq = r.poses;
-      o.log(`  ${m.id}: ${r.filledCount} joint-frames filled, ${r.leftEmpty} left empty (gaps over ${o.fillGapsS} s)`);
+      o.log(`  ${id}: ${r.filledCount} joint-frames filled, ${r.leftEmpty} left empty (gaps over ${o.fillGapsS} s)`);
     }
     if (o.filterHz > 0) {
       try {
-        seq = butterworthPoses(seq, take.fps, { cutoffHz: o.filterHz });
+        seq = butterworthPoses(seq, fps, { cutoffHz: o.filterHz });
       } catch (e) {
-        problems.push(`${m.id}: not filtered: ${(e as Error).message}`);
+        problems.push(`${id}: not filtered: ${(e as Error).message}`);
       }
     }
-    // The app's per-person writers (one person here; several people's sequences give their per-person files).
+    written[id] = seq;
+    // The app's per-person writers, one person here (process-people.ts calls this once per person's folder).
     for (const format of ALL_EXPORT_FORMATS) {
       try {
-        for (const file of runPeopleExport({ format, method: m.id, fps: take.fps, times: rel, people: [{ id: 0, poses: seq }], tagged: false, frame, baseName: o.baseName })) {
-          const path = join(o.outDir, file.name);
+        for (const file of runPeopleExport({ format, method: id, fps, times: rel, people: [{ id: 0, poses: seq }], tagged: false, frame, baseName: o.baseName })) {
+          const path = join(dir, file.name);
           writeFileSync(path, file.data);
           files.push(path);
         }
       } catch (e) {
-        problems.push(`${m.id} ${format}: ${(e as Error).message}`);
+        problems.push(`${id} ${format}: ${(e as Error).message}`);
       }
     }
   }
-  o.progress(1, 'done');
-  return { files, problems, sync, frames: frames.length, methods: methods.map((m) => m.id) };
+  return written;
+}
+
+/** Every method over one person's frame sets in time order (chunks of 64, each method from a reset). */
+export async function fuseSequence(
+  methods: readonly FusionMethod[], cameras: readonly Camera[], frames: readonly FrameViews[], times: readonly number[], progress: (fraction: number, method: string) => void,
+): Promise<Record<string, (Pose3D | null)[]>> {
+  const poses: Record<string, (Pose3D | null)[]> = {};
+  const CHUNK = 64;
+  for (const [mi, m] of methods.entries()) {
+    m.reset?.();
+    const out: (Pose3D | null)[] = [];
+    for (let s = 0; s < frames.length; s += CHUNK) {
+      out.push(...(await m.estimateFrames(cameras, frames.slice(s, s + CHUNK), times.slice(s, s + CHUNK))));
+      progress((mi + s / frames.length) / methods.length, m.id);
+    }
+    poses[m.id] = out;
+  }
+  return poses;
 }

@@ -32,6 +32,8 @@ export function CameraTile({ index, tile, threshold, fusedIndex, captured }: { i
   const holder = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [errors, setErrors] = useState<Errors | null>(null);
+  /** People the multi-person model found in the latest frame; null with a single-person model. */
+  const [people, setPeople] = useState<number | null>(null);
 
   // The source owns the <video>; the tile only mounts it (it survives re-renders and React never recreates it).
   const video = videoOf(index);
@@ -49,7 +51,11 @@ export function CameraTile({ index, tile, threshold, fusedIndex, captured }: { i
       const c = canvas.current;
       const ctx = c?.getContext('2d');
       if (!c || !ctx) return;
-      const kp = session.detections.latest()?.views[index] ?? null;
+      const latest = session.detections.latest();
+      const kp = latest?.views[index] ?? null;
+      // A multi-person model: every person of the view (the first one is `kp`).
+      const all = latest?.people ? latest.people[index] ?? [] : kp ? [kp] : [];
+      setPeople(latest?.people ? all.length : null);
       const [w, h] = frameSize(index);
       if (w && h && (c.width !== w || c.height !== h)) {
         c.width = w;
@@ -64,7 +70,7 @@ export function CameraTile({ index, tile, threshold, fusedIndex, captured }: { i
       // Only the 3D result of this very frame set (fusion publishes it a moment after the detection).
       const withFused = cam && fused && fused.frame.views[fi] === kp ? fused : null;
       // With the 3D overlay, drawFusedOverlay draws the confident joints (white); here only the dimmed ones.
-      drawKeypoints(ctx, kp, threshold, Math.max(2, c.width / 200), withFused !== null);
+      for (const p of all) drawKeypoints(ctx, p, threshold, Math.max(2, c.width / 200), withFused !== null);
       if (!cam || !withFused) return setErrors(null);
       // drawFusedOverlay's line widths are meant for a tile about 240 px wide; this canvas has the frame's
       // resolution, so draw through a transform that makes its lines as thick here.
@@ -88,7 +94,7 @@ export function CameraTile({ index, tile, threshold, fusedIndex, captured }: { i
   const shownErrors = errors ? Object.entries(errors).filter(([, e]) => Number.isFinite(e)) : [];
   return (
     <figure className={`camera-tile tile-${tile.status}`} data-testid={`camera-tile-${index}`} data-status={tile.status}
-      data-detected={tile.detected} data-processed={tile.processed} data-fused={fusedIndex >= 0 ? 'yes' : 'no'}>
+      data-detected={tile.detected} data-processed={tile.processed} data-fused={fusedIndex >= 0 ? 'yes' : 'no'} data-people={people ?? ''}>
       <div className={video ? 'tile-media' : 'tile-media no-video'} ref={holder}>
         <canvas ref={canvas} className="tile-overlay" data-testid={`camera-overlay-${index}`} />
         {tile.status === 'lost' && <div className="tile-badge" data-testid={`camera-lost-${index}`}>LOST</div>}
@@ -97,6 +103,7 @@ export function CameraTile({ index, tile, threshold, fusedIndex, captured }: { i
       <figcaption>
         <strong>{tile.label}</strong> <span data-testid={`camera-settings-${index}`}>{tile.settings}</span>
         {fusedIndex < 0 && tile.status !== 'error' && <span className="tile-2d" data-testid={`camera-2d-only-${index}`}> · 2D only</span>}
+        {people !== null && <span data-testid={`camera-people-${index}`}> · {people} {people === 1 ? 'person' : 'people'}</span>}
         {captured && <div className="tile-stats">
           <span data-testid={`camera-detfps-${index}`} data-value={tile.detFps}>det {fmt(tile.detFps)} fps</span>
           {tile.camFps > 0 && <span>cam {fmt(tile.camFps, 0)} fps</span>}

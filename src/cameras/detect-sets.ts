@@ -4,6 +4,8 @@
  * every set for the benchmarks, and turns the result into a frame set for the session.
  */
 import type { DetectedFrameSet, ViewStatus } from '../fusion/flow';
+import type { FrameViews } from '../fusion/types';
+import type { MultiFrameViews } from '../people/types';
 import type { DetectionClient } from '../detection/client';
 import type { BackendChoice, ModelId } from '../detection/models';
 import { NUM_JOINTS } from '../keypoints';
@@ -104,15 +106,13 @@ export class SetDetection {
     const tSend = performance.now();
     const result = await this.client.detect(frames.map((g) => g?.bitmap ?? null), frames.map((g) => g?.scale ?? 1), frames.map((g) => g?.timeMs ?? 0));
     const tEnd = performance.now();
-    const status: ViewStatus[] = [];
+    const sv = setViews(frames.map((g) => g !== null), frames.map((_, i) => lost(i)), result.views, result.people);
     const tiles = this.tiles.slice();
     let inferSum = 0;
     for (let i = 0; i < frames.length; i++) {
-      const gone = lost(i);
-      if (gone) result.views[i] = null;
-      const kp = result.views[i];
+      const gone = sv.status[i] === 'lost';
+      const kp = sv.views[i];
       const used = frames[i] !== null && !gone;
-      status.push(gone ? 'lost' : kp ? 'ok' : 'no-detection');
       if (Number.isFinite(result.inferMs[i])) {
         inferSum += result.inferMs[i];
         this.inferSamples.push(result.inferMs[i]);
@@ -147,9 +147,10 @@ export class SetDetection {
       numTensors: result.numTensors, numTensorsAfterWarmup: this.warm, meanSetMs: this.meanSetMs, meanInferMs: this.meanInferMs, inferMedianMs: median(this.inferSamples),
     });
     return {
-      time, views: result.views, status,
+      time, views: sv.views, status: sv.status,
       timings: { capture: tSend - tStart, detection: result.totalMs, inference: inferSum, transfer: tEnd - tSend - result.totalMs },
       gt: null,
+      ...(sv.people ? { people: sv.people } : {}),
     };
   }
 
@@ -157,6 +158,30 @@ export class SetDetection {
   tickCamera(i: number): void {
     this.camRates[i]?.tick();
   }
+}
+
+/**
+ * A frame set's views from the worker's result: a lost camera (`lost[i]`, gone while its frame was detected) keeps
+ * its slot as null with status 'lost'; a slot without a frame is null. With a multi-person model (`people` given)
+ * each view holds everyone found ([] = a frame with nobody, null = no frame or lost) and `views` its first person,
+ * so single-person consumers keep working.
+ */
+export function setViews(
+  present: readonly boolean[], lost: readonly boolean[], views: readonly (Float32Array | null)[], people?: readonly (Float32Array[] | null)[],
+): { views: FrameViews; status: ViewStatus[]; people?: MultiFrameViews } {
+  const n = present.length;
+  const outViews: (Float32Array | null)[] = [];
+  const status: ViewStatus[] = [];
+  const outPeople: (Float32Array[] | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const here = present[i] && !lost[i];
+    const list = people && here ? people[i] ?? [] : null;
+    const kp = here ? (people ? list![0] ?? null : views[i] ?? null) : null;
+    outViews.push(kp);
+    outPeople.push(list);
+    status.push(lost[i] ? 'lost' : kp ? 'ok' : 'no-detection');
+  }
+  return people ? { views: outViews, status, people: outPeople } : { views: outViews, status };
 }
 
 export function countConfident(kp: Float32Array, thr: number): number {

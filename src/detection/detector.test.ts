@@ -1,7 +1,8 @@
 /**
  * The detector core in Node (wasm backend, weights from public/models via scripts/install-models.mjs) on a real
  * Pose2Sim frame (cam03, frame 50, 180x320 RGB; BSD-3 Pose2Sim demo data): skeleton found, keypoints scaled to
- * the original frame, BlazePose mapped to COCO-17, and no tensor leak after warm-up.
+ * the original frame, BlazePose mapped to COCO-17, and no tensor leak after warm-up. MoveNet MultiPose on the
+ * same frame and on a composite of two Pose2Sim frames side by side (cam03 and cam01, frame 50): two people.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,8 +14,23 @@ import { JOINT } from '../keypoints';
 import { MODELS_DIR, diskResolver, initNodeWasm, REPO_ROOT } from '../../cli/lib/node-tf';
 
 const W = 180, H = 320;
-const rgb = gunzipSync(readFileSync(join(REPO_ROOT, 'e2e', 'fixtures', 'pose2sim-cam03-f050-180x320.rgb.gz')));
+const fixture = (name: string) => gunzipSync(readFileSync(join(REPO_ROOT, 'e2e', 'fixtures', name)));
+const rgb = fixture('pose2sim-cam03-f050-180x320.rgb.gz');
 const frame = () => tf.tensor3d(new Uint8Array(rgb), [H, W, 3], 'int32');
+/** cam03 on the left, cam01 on the right: two people, one per half. */
+function composite(): tf.Tensor3D {
+  const right = fixture('pose2sim-cam01-f050-180x320.rgb.gz');
+  const out = new Uint8Array(H * 2 * W * 3);
+  for (let y = 0; y < H; y++) {
+    out.set(rgb.subarray(y * W * 3, (y + 1) * W * 3), y * 2 * W * 3);
+    out.set(right.subarray(y * W * 3, (y + 1) * W * 3), (y * 2 + 1) * W * 3);
+  }
+  return tf.tensor3d(out, [H, 2 * W, 3], 'int32');
+}
+const xRange = (kp: Float32Array) => {
+  const xs = Array.from({ length: 17 }, (_, j) => kp[3 * j]).filter((_, j) => kp[3 * j + 2] >= 0.3);
+  return [Math.min(...xs), Math.max(...xs)];
+};
 const confident = (kp: Float32Array) => Array.from({ length: 17 }, (_, j) => kp[3 * j + 2]).filter((s) => s >= 0.3).length;
 
 beforeAll(async () => {
@@ -64,5 +80,60 @@ describe('ViewDetector (Node, wasm)', () => {
     }
     mv.dispose();
     bp.dispose();
+  });
+
+  it('MoveNet MultiPose finds the one person of a real frame where Lightning puts it', async () => {
+    const mp = await createViewDetector('movenet-multipose', diskResolver);
+    const li = await createViewDetector('movenet-lightning', diskResolver);
+    expect(mp.multiPerson).toBe(true);
+    expect(li.multiPerson).toBe(false);
+    const t = frame();
+    const people = await mp.detectAll(t);
+    const ref = (await li.detect(t))!;
+    expect(people).toHaveLength(1);
+    const kp = people[0];
+    expect(confident(kp)).toBeGreaterThanOrEqual(12);
+    const dist = Array.from({ length: 17 }, (_, j) => Math.hypot(kp[3 * j] - ref[3 * j], kp[3 * j + 1] - ref[3 * j + 1]));
+    for (let j = 0; j < 17; j++) expect(dist[j], `joint ${j}: ${dist[j].toFixed(1)} px from Lightning's`).toBeLessThan(20);
+    // detect() is the most confident person; the scale maps to original pixels as for the single-person models.
+    expect(Array.from((await mp.detect(t))!)).toEqual(Array.from(kp));
+    const big = (await mp.detectAll(t, 0, 6))[0];
+    for (let j = 0; j < 17; j++) {
+      expect(big[3 * j]).toBeCloseTo(6 * kp[3 * j], 2);
+      expect(big[3 * j + 2]).toBe(kp[3 * j + 2]);
+    }
+    t.dispose();
+    mp.dispose();
+    li.dispose();
+  });
+
+  it('MoveNet MultiPose finds both people of a two-person image, NaN-free, most confident first, no leak', async () => {
+    const mp = await createViewDetector('movenet-multipose', diskResolver);
+    const t = composite();
+    let people: Float32Array[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      people = await mp.detectAll(t, i * 33, 2);
+      counts.push(tf.memory().numTensors);
+    }
+    t.dispose();
+    expect(new Set(counts).size).toBe(1);
+    expect(people).toHaveLength(2);
+    for (const kp of people) {
+      expect(kp).toHaveLength(51);
+      expect(kp.every(Number.isFinite)).toBe(true);
+      expect(confident(kp)).toBeGreaterThanOrEqual(12);
+      for (let j = 0; j < 17; j++) {
+        expect(kp[3 * j + 2]).toBeGreaterThanOrEqual(0);
+        expect(kp[3 * j + 2]).toBeLessThanOrEqual(1);
+        expect(kp[3 * j + 1]).toBeLessThanOrEqual(2 * H);
+      }
+    }
+    const mean = (kp: Float32Array) => Array.from({ length: 17 }, (_, j) => kp[3 * j + 2]).reduce((a, b) => a + b) / 17;
+    expect(mean(people[0])).toBeGreaterThanOrEqual(mean(people[1]));
+    // One person per half (x in original pixels: the halves are 2·180 wide after the scale of 2).
+    const halves = people.map((kp) => xRange(kp)).map(([lo, hi]) => (hi <= 2 * W ? 'left' : lo >= 2 * W ? 'right' : 'both'));
+    expect(halves.sort()).toEqual(['left', 'right']);
+    mp.dispose();
   });
 });

@@ -21,6 +21,11 @@ export type FromWorker =
       type: 'result';
       id: number;
       views: (Float32Array | null)[];
+      /**
+       * A multi-person model: per view everyone found, most confident first ([] = nobody; null = empty slot).
+       * `views` then hold each view's first person.
+       */
+      people?: (Float32Array[] | null)[];
       /** Inference time per view, ms (NaN for skipped slots). */
       inferMs: number[];
       totalMs: number;

@@ -1,12 +1,14 @@
 /// <reference lib="webworker" />
 /**
- * The detection worker: owns tfjs and one detector per camera slot (detectors keep per-stream crop state), so
- * inference never blocks the UI thread. Frames arrive as transferred ImageBitmaps and are closed here.
+ * The detection worker: owns tfjs and one detector per camera slot (detectors keep per-stream crop state; the
+ * stateless multi-person model shares one), so inference never blocks the UI thread. Frames arrive as transferred
+ * ImageBitmaps and are closed here.
  */
 import { initBackend } from './backend';
 import { createViewDetector, liveTensors, type ViewDetector } from './detector';
 import type { FromWorker, ToWorker } from './protocol';
-import type { ModelId } from './models';
+import { isMultiPerson, type ModelId } from './models';
+import { detectSet, keypointBuffers } from './detect-set';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let model: ModelId | null = null;
@@ -20,8 +22,11 @@ function post(msg: FromWorker, transfer: Transferable[] = []) {
 
 function detectorFor(camera: number): Promise<ViewDetector> {
   if (!model) throw new Error('detection worker used before init');
-  detectors[camera] ??= createViewDetector(model, (rel) => modelsBase + rel);
-  return detectors[camera]!;
+  // A multi-person model keeps nothing between frames (its tracker is off): one instance, one copy of the
+  // weights, serves every camera.
+  const slot = isMultiPerson(model) ? 0 : camera;
+  detectors[slot] ??= createViewDetector(model, (rel) => modelsBase + rel);
+  return detectors[slot]!;
 }
 
 async function disposeAll() {
@@ -42,34 +47,17 @@ async function handle(msg: ToWorker) {
     post({ type: 'ready', backend, model: msg.model, notes, loadMs: performance.now() - t0, numTensors: liveTensors() });
   } else if (msg.type === 'detect') {
     const t0 = performance.now();
-    const views: (Float32Array | null)[] = [];
-    const inferMs: number[] = [];
+    let found;
     try {
-      for (let c = 0; c < msg.frames.length; c++) {
-        const bmp = msg.frames[c];
-        if (!bmp) {
-          views.push(null);
-          inferMs.push(NaN);
-          continue;
-        }
-        const det = await detectorFor(c);
-        const t1 = performance.now();
-        try {
-          views.push(await det.detect(bmp, msg.timestamps[c], msg.scales[c]));
-        } finally {
-          bmp.close();
-        }
-        inferMs.push(performance.now() - t1);
-      }
+      found = await detectSet(detectorFor, msg.frames, msg.scales, msg.timestamps, model !== null && isMultiPerson(model), (c) => msg.frames[c]?.close());
     } catch (e) {
       for (const b of msg.frames) b?.close();
       post({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
       return;
     }
-    const transfer = views.filter((v): v is Float32Array => v !== null).map((v) => v.buffer as ArrayBuffer);
     const t1 = performance.now();
     const origin = performance.timeOrigin;
-    post({ type: 'result', id: msg.id, views, inferMs, totalMs: t1 - t0, numTensors: liveTensors(), startedAt: origin + t0, endedAt: origin + t1 }, transfer);
+    post({ type: 'result', id: msg.id, ...found, totalMs: t1 - t0, numTensors: liveTensors(), startedAt: origin + t0, endedAt: origin + t1 }, keypointBuffers(found));
   } else if (msg.type === 'reset') {
     for (let c = 0; c < detectors.length; c++) if (msg.camera === undefined || msg.camera === c) (await detectors[c])?.reset();
   }

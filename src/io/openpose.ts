@@ -103,17 +103,23 @@ export function readOpenPoseFile(json: unknown, source: string): number[][] {
 export function pickPerson(people: readonly ArrayLike<number>[], layout: KeypointLayout): number {
   let best = -1, bestScore = -Infinity;
   people.forEach((kp, i) => {
-    let s = 0;
-    for (let j = 0; j < NUM_JOINTS; j++) {
-      const src = layout.toCoco17[j];
-      if (src >= 0) s += kp[3 * src + 2];
-    }
+    const s = personScore(kp, layout);
     if (s > bestScore) {
       bestScore = s;
       best = i;
     }
   });
   return best;
+}
+
+/** Sum of the confidences of the points that map to COCO-17 (pickPerson's criterion). */
+function personScore(kp: ArrayLike<number>, layout: KeypointLayout): number {
+  let s = 0;
+  for (let j = 0; j < NUM_JOINTS; j++) {
+    const src = layout.toCoco17[j];
+    if (src >= 0) s += kp[3 * src + 2];
+  }
+  return s;
 }
 
 /** One OpenPose output folder: the files it holds, parsed, with their names for error messages. */
@@ -172,8 +178,8 @@ interface OpenPoseRead {
   layoutId: string;
   /** Frame indices present in any folder, ascending. */
   indices: number[];
-  /** Per folder: frame index → the people in that file (COCO-17, raw pixels) and which one pickPerson chose. */
-  byIndex: Map<number, { people: Float32Array[]; best: number }>[];
+  /** Per folder: frame index → the people in that file (COCO-17, raw pixels), most confident first. */
+  byIndex: Map<number, Float32Array[]>[];
   perView: OpenPoseImportReport['perView'];
 }
 
@@ -188,7 +194,7 @@ function readOpenPose(views: readonly OpenPoseView[], calibration: readonly Came
   assertCameras(calibration, 'calibration');
   const { cameras, by } = matchCameras(calibration, views.map((v) => v.name));
   let layout: KeypointLayout | null = opts.layout ? LAYOUTS[opts.layout] : null;
-  const byIndex = views.map(() => new Map<number, { people: Float32Array[]; best: number }>());
+  const byIndex = views.map(() => new Map<number, Float32Array[]>());
   const perView: OpenPoseImportReport['perView'] = [];
   views.forEach((view, vi) => {
     const stats = { name: view.name, camera: cameras[vi].name, files: 0, withPerson: 0, multiPerson: 0, outsideImage: 0 };
@@ -216,13 +222,15 @@ function readOpenPose(views: readonly OpenPoseView[], calibration: readonly Came
       }
       if (people.length) stats.withPerson++;
       if (people.length > 1) stats.multiPerson++;
-      const coco = people.map((p) => toCoco17(layout!, p, 3));
+      // Most confident first (stable, pickPerson's criterion): a view's first person is the one-person take's.
+      const ranked = people.map((p, i) => ({ i, s: personScore(p, layout!) })).sort((a, b) => b.s - a.s);
+      const coco = ranked.map(({ i }) => toCoco17(layout!, people[i], 3));
       for (const kp of coco)
         for (let j = 0; j < NUM_JOINTS; j++) {
           const x = kp[3 * j], y = kp[3 * j + 1];
           if (kp[3 * j + 2] > 0 && (x < -0.5 || y < -0.5 || x > cam.width - 0.5 || y > cam.height - 0.5)) stats.outsideImage++;
         }
-      byIndex[vi].set(index, { people: coco, best: people.length ? pickPerson(people, layout!) : -1 });
+      byIndex[vi].set(index, coco);
     }
     if (stats.files === 0) throw new OpenPoseError(`${view.name}: no *_keypoints.json files`);
     perView.push(stats);
@@ -253,10 +261,7 @@ export function openPoseToTake(views: readonly OpenPoseView[], calibration: read
 function singleTake(r: OpenPoseRead, views: readonly OpenPoseView[], opts: OpenPoseImportOptions): { take: Take; report: OpenPoseImportReport } {
   const frames: TakeFrame[] = r.indices.map((index) => ({
     time: index / opts.fps,
-    views: r.byIndex.map((m) => {
-      const f = m.get(index);
-      return f && f.best >= 0 ? f.people[f.best] : null;
-    }),
+    views: r.byIndex.map((m) => m.get(index)?.[0] ?? null),
     gt: null,
     extra: {},
   }));
@@ -273,7 +278,7 @@ function singleTake(r: OpenPoseRead, views: readonly OpenPoseView[], opts: OpenP
 
 /**
  * The several-people import: a take of version 2 in which each view holds every person OpenPose found in that
- * frame (in OpenPose's order; who is who across views is left to the association, as for live detections). A
+ * frame, most confident first (who is who across views is left to the association, as for live detections). A
  * frame a folder lacks is a null view (no frame from that camera); a file with nobody is an empty view.
  */
 export function openPoseToMultiTake(views: readonly OpenPoseView[], calibration: readonly Camera[], opts: OpenPoseImportOptions): { take: MultiTake; report: OpenPoseImportReport } {
@@ -283,7 +288,7 @@ export function openPoseToMultiTake(views: readonly OpenPoseView[], calibration:
 function multiTake(r: OpenPoseRead, views: readonly OpenPoseView[], opts: OpenPoseImportOptions): { take: MultiTake; report: OpenPoseImportReport } {
   const frames: MultiTakeFrame[] = r.indices.map((index) => ({
     time: index / opts.fps,
-    views: r.byIndex.map((m) => m.get(index)?.people ?? null),
+    views: r.byIndex.map((m) => m.get(index) ?? null),
     labels: null,
     gt: null,
     extra: {},
@@ -303,7 +308,7 @@ function multiTake(r: OpenPoseRead, views: readonly OpenPoseView[], opts: OpenPo
 export type OpenPosePeople = 'one' | 'all' | 'auto';
 
 function severalPeopleSeen(r: OpenPoseRead): boolean {
-  return r.indices.some((index) => r.byIndex.filter((m) => (m.get(index)?.people.length ?? 0) > 1).length >= 2);
+  return r.indices.some((index) => r.byIndex.filter((m) => (m.get(index)?.length ?? 0) > 1).length >= 2);
 }
 
 /**
