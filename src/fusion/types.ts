@@ -41,6 +41,12 @@ export interface FusionMethod {
   estimateFrames(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, times?: ArrayLike<number>): Promise<(Pose3D | null)[]>;
   /** Forgets every past frame set (temporal methods): a new take, a time jump, a changed rig or camera subset. */
   reset?(): void;
+  /**
+   * Stateful methods: a new instance with no past that shares this one's loaded parts (a network's weights), for
+   * another person of the same frame sets. Disposing a fork leaves the shared parts alone; disposing the method it
+   * came from frees them, so forks go first.
+   */
+  fork?(): FusionMethod;
   dispose?(): void;
 }
 

@@ -58,11 +58,15 @@ export class TemporalLifterMethod implements FusionMethod {
   batchSize = 64;
   private history: Encoded[] = [];
   private cameras: readonly Camera[] | null = null;
+  /** False for a fork: the network belongs to the instance it was forked from. */
+  private readonly ownsNet: boolean;
 
   constructor(
     readonly net: TemporalNet,
     options: TemporalOptions = {},
+    ownsNet = true,
   ) {
+    this.ownsNet = ownsNet;
     const offline = options.offline ?? false;
     this.id = offline ? 'lifter-offline' : 'lifter-temporal';
     this.timing = offline ? 'offline' : 'causal';
@@ -74,6 +78,16 @@ export class TemporalLifterMethod implements FusionMethod {
   reset(): void {
     this.history = [];
     this.cameras = null;
+  }
+
+  /**
+   * Another person's instance: the same network (its weights are not loaded again) and fallback (triangulation,
+   * which keeps no past), a history of its own.
+   */
+  fork(): TemporalLifterMethod {
+    const f = new TemporalLifterMethod(this.net, { offline: this.timing === 'offline', label: this.label, fallback: this.fallback, rule: this.rule }, false);
+    f.batchSize = this.batchSize;
+    return f;
   }
 
   /** Encoded frame sets held for the next call (for tests: the state stays bounded). */
@@ -232,6 +246,7 @@ export class TemporalLifterMethod implements FusionMethod {
   }
 
   dispose(): void {
-    this.net.dispose();
+    this.history = [];
+    if (this.ownsNet) this.net.dispose();
   }
 }
