@@ -47,6 +47,11 @@ export interface FusionMethod {
    * came from frees them, so forks go first.
    */
   fork?(): FusionMethod;
+  /**
+   * Optional, stateful methods: one frame set for several of this method's forks at once (`views[k]` for
+   * `forks[k]`, one person each), giving what estimateFrames on each fork would, faster (one network batch).
+   */
+  estimateForks?(forks: readonly FusionMethod[], cameras: readonly Camera[], views: readonly FrameViews[], time: number): Promise<(Pose3D | null)[]>;
   dispose?(): void;
 }
 

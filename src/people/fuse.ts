@@ -86,11 +86,15 @@ export class PersonInstances {
 
 /**
  * One method's pose for every person of one frame set: a frame method in one call for all of them, a stateful one
- * through each person's own instance.
+ * through each person's own instance (together, where the method can run its forks in one batch).
  */
 export async function fuseMethod(m: FusionMethod, instances: PersonInstances, cameras: readonly Camera[], people: readonly PersonViews[], time: number): Promise<(Pose3D | null)[]> {
   if (!people.length) return [];
   if (!isStateful(m)) return m.estimateFrames(cameras, people.map((p) => p.views));
+  if (m.estimateForks) {
+    const forks = people.map((p) => instances.instance(m, p.id, time));
+    return m.estimateForks(forks, cameras, people.map((p) => p.views), time);
+  }
   const out: (Pose3D | null)[] = [];
   for (const p of people) out.push((await instances.instance(m, p.id, time).estimateFrames(cameras, [p.views], [time]))[0]);
   return out;
