@@ -177,6 +177,23 @@ describe('fusion pipeline: the temporal lifter per person', () => {
     expect(forks.slice(2).every((m) => m.heldFrameSets === 1)).toBe(true);
     for (const q of out.people) expect(q.poses['lifter-temporal']!.info!.windowFrameSets).toBe(1);
   });
+
+  it('drops the per-person instances when their method is taken out or replaced (a backend switch)', async () => {
+    const a = recordedLifter();
+    const p = new FusionPipeline([a.proto]);
+    p.setRig(cams);
+    for (let i = 0; i < 3; i++) await p.fuse(detected(frameAt(i)));
+    expect(a.forks).toHaveLength(2);
+    expect(p.removeMethod('lifter-temporal')).toBe(a.proto);
+    for (const f of a.forks) expect(f.dispose).toHaveBeenCalledTimes(1);
+    const b = recordedLifter();
+    p.addMethod(b.proto);
+    const out = (await p.fuse(detected(frameAt(3))))!;
+    expect(b.forks).toHaveLength(2);
+    expect(a.forks).toHaveLength(2);
+    // The new instances start afresh: a window of one frame set.
+    for (const q of out.people) expect(q.poses['lifter-temporal']!.info!.windowFrameSets).toBe(1);
+  });
 });
 
 describe('the temporal methods per person load their weights once', () => {
