@@ -1,12 +1,13 @@
 /**
- * npm run eval:multi -- <take.json> [more takes] [--methods robust,dlt,lifter] [--json out.json]
+ * npm run eval:multi -- <take.json> [more takes] [--methods robust,dlt,lifter] [--json out.json] [--per-person-calls]
  *
  * Scores the multi-person chain (association → tracking → every method per person) on takes with several people's
  * truth (version 2; version 1 takes are one person): person recall and precision per frame set (true people seen by
  * ≥ 2 cameras), PCP and MPJPE per method, identity switches per person-minute, association + tracking time per
  * frame set, and each method's time per frame set for all its people. Without --methods: the registry's default
  * methods and the live temporal ones (the temporal lifter and robust triangulation + One Euro), which run an
- * instance per tracked person. Where `<take>.alone-<id>.json` exists beside a take (written by `npm run bench:multi:takes`: that
+ * instance per tracked person (all people of a frame set in one batch of the network; --per-person-calls: one call
+ * per person, to see what the batch saves). Where `<take>.alone-<id>.json` exists beside a take (written by `npm run bench:multi:takes`: that
  * person's detections with nobody else in the scene), each method's MPJPE is also compared with the same person
  * captured alone, on the same frame sets. Files named *.alone-*.json given as takes are skipped.
  */
@@ -21,7 +22,7 @@ import { byMethodOrder, DEFAULT_METHOD_IDS } from '../src/fusion/registry';
 import { parseMultiTake } from '../src/take/multi';
 import { parseTake, TakeError } from '../src/take/take';
 
-const usage = 'usage: npm run eval:multi -- <take.json> [more takes] [--methods robust,dlt,lifter] [--json out.json]';
+const usage = 'usage: npm run eval:multi -- <take.json> [more takes] [--methods robust,dlt,lifter] [--json out.json] [--per-person-calls]';
 
 interface AloneRatio { multiMm: number; aloneMm: number; frames: number }
 
@@ -86,7 +87,7 @@ function timeAssociation(take: MultiTake): { cpuMs: number; wallMs: number } {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { methods: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { methods: { type: 'string' }, json: { type: 'string' }, 'per-person-calls': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const files = positionals.filter((f) => !/\.alone-\d+\.json$/.test(f));
   if (values.help || files.length === 0) {
     console.log(usage);
@@ -94,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const asked = values.methods ? values.methods.split(',').map((s) => s.trim()) : undefined;
   const ids = asked ?? byMethodOrder(new Set([...DEFAULT_METHOD_IDS, ...LIVE_TEMPORAL]));
-  const fusion = await PeopleFusion.create(nodeMethodEnv, ids, asked ? undefined : (id, why) => console.log(`note: ${id} is not evaluated (${why})`));
+  const fusion = await PeopleFusion.create(nodeMethodEnv, ids, asked ? undefined : (id, why) => console.log(`note: ${id} is not evaluated (${why})`), !values['per-person-calls']);
   const methods = fusion.methodIds;
   const report: Record<string, unknown>[] = [];
   let failed = 0;

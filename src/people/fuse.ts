@@ -88,10 +88,12 @@ export class PersonInstances {
  * One method's pose for every person of one frame set: a frame method in one call for all of them, a stateful one
  * through each person's own instance (together, where the method can run its forks in one batch).
  */
-export async function fuseMethod(m: FusionMethod, instances: PersonInstances, cameras: readonly Camera[], people: readonly PersonViews[], time: number): Promise<(Pose3D | null)[]> {
+export async function fuseMethod(
+  m: FusionMethod, instances: PersonInstances, cameras: readonly Camera[], people: readonly PersonViews[], time: number, batchForks = true,
+): Promise<(Pose3D | null)[]> {
   if (!people.length) return [];
   if (!isStateful(m)) return m.estimateFrames(cameras, people.map((p) => p.views));
-  if (m.estimateForks) {
+  if (m.estimateForks && batchForks) {
     const forks = people.map((p) => instances.instance(m, p.id, time));
     return m.estimateForks(forks, cameras, people.map((p) => p.views), time);
   }
@@ -103,12 +105,16 @@ export async function fuseMethod(m: FusionMethod, instances: PersonInstances, ca
 export class PeopleFusion {
   private readonly instances = new PersonInstances();
 
-  /** `methods`: as made by the registry; stateful ones are forked per person and never fed themselves. */
-  constructor(private readonly methods: readonly FusionMethod[]) {}
+  /**
+   * `methods`: as made by the registry; stateful ones are forked per person and never fed themselves.
+   * `batchForks` false runs each person's fork in a call of its own (`npm run eval:multi -- --per-person-calls`:
+   * what the batch saves).
+   */
+  constructor(private readonly methods: readonly FusionMethod[], private readonly batchForks = true) {}
 
   /** The registry's methods `ids` (default: its default set). */
-  static async create(env: MethodEnv, ids?: readonly string[], onUnavailable?: (id: string, reason: string) => void): Promise<PeopleFusion> {
-    return new PeopleFusion(await createMethods(env, ids, { onUnavailable }));
+  static async create(env: MethodEnv, ids?: readonly string[], onUnavailable?: (id: string, reason: string) => void, batchForks = true): Promise<PeopleFusion> {
+    return new PeopleFusion(await createMethods(env, ids, { onUnavailable }), batchForks);
   }
 
   /** Method ids in the order results carry them. */
@@ -129,7 +135,7 @@ export class PeopleFusion {
     const poses: Record<string, Pose3D | null>[] = people.map(() => ({}));
     for (const m of this.methods) {
       const s = performance.now();
-      const out = await fuseMethod(m, this.instances, cameras, people, time);
+      const out = await fuseMethod(m, this.instances, cameras, people, time, this.batchForks);
       out.forEach((pose, i) => (poses[i][m.id] = pose));
       if (timings) timings[m.id] = (timings[m.id] ?? 0) + performance.now() - s;
     }
