@@ -49,6 +49,9 @@ describe('npm run eval:multi', () => {
     expect(json.takes).toHaveLength(1);
     expect(json.takes[0].found).toBe(10);
     expect(json.takes[0].methods[0].alone.frames).toBe(10);
+    // Each method's time per frame set, for all its people.
+    expect(r.out).toMatch(/\| two\.json \| 2 \| 4 \| \d+\.\d \| \d+\.\d\d, \d+\.\d\d \|/);
+    expect(json.takes[0].fusionMs.dlt.mean).toBeGreaterThan(0);
   });
 
   it('names the file and field of a bad take and exits 1', () => {

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { countColours, secondMethod } from './pixels';
+import { APP_LIFTER, countColours, secondMethod } from './pixels';
 import { METHOD_COLORS } from '../src/viewer/styles';
 
 interface Drawn {
@@ -34,19 +34,20 @@ async function pauseWithPeople(page: Page, n: number, ids: string[]): Promise<Dr
 test('the simulation with three figures shows three labelled skeletons per method, with finite errors per person', async ({ page }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto('/?lifter=lifter'); // per person the app runs the single-frame lifter (the temporal one keeps one person's past)
-  const second = await secondMethod(page, 'lifter');
-  const methods = second === 'lifter' ? ['lifter', 'robust'] : ['robust'];
+  await page.goto('/'); // the default lifter, the temporal one: an instance per person, each with its own past
+  const second = await secondMethod(page);
+  const methods = second === APP_LIFTER ? [APP_LIFTER, 'robust'] : ['robust'];
   await expect(page.getByTestId('mpjpe-robust-mean')).toHaveText(/^\d+(\.\d+)?$/, { timeout: 60_000 });
   await page.getByTestId('sim-people').fill('3');
   await expect(page.getByTestId('sim-people-value')).toHaveText('3');
 
-  // Three people tracked, each with a row of finite MPJPE against its matched figure.
+  // Three people tracked, each with a row of finite MPJPE per method against its matched figure.
   await expect(page.getByTestId('mpjpe-people').locator('tbody tr')).toHaveCount(3, { timeout: 30_000 });
   await expect
     .poll(async () => {
-      const cells = await page.getByTestId('mpjpe-people').locator('tbody tr td[data-testid$="-robust"]').allTextContents();
-      return cells.length === 3 && cells.every((c) => Number.isFinite(Number(c)) && Number(c) > 0 && Number(c) < 200);
+      const table = page.getByTestId('mpjpe-people');
+      const cells = await Promise.all(methods.map((m) => table.locator(`tbody tr td[data-testid$="-${m}"]`).allTextContents()));
+      return cells.every((c) => c.length === 3 && c.every((x) => Number.isFinite(Number(x)) && Number(x) > 0 && Number(x) < 200));
     }, { timeout: 20_000 })
     .toBe(true);
   const rows = await page.getByTestId('mpjpe-people').locator('tbody tr').allTextContents();

@@ -43,6 +43,8 @@ export interface RunFrame {
   people: FoundPerson[];
   /** Association + tracking time of this frame set, ms. */
   assocMs: number;
+  /** Each method's time for all people of this frame set, ms (wall). */
+  fusionMs: Record<string, number>;
 }
 
 /** Runs association, tracking and fusion per person over a take, in time order. */
@@ -61,9 +63,11 @@ export async function runMultiTake(
     const tracked = stage.step(f.time, f.views).people;
     const assocMs = performance.now() - t0;
     fusion.retainOnly(stage.ids);
-    const fused = await fusion.fuse(cameras, tracked.map((t) => ({ id: t.id, views: t.person.views })), f.time);
+    const fusionMs: Record<string, number> = {};
+    const fused = await fusion.fuse(cameras, tracked.map((t) => ({ id: t.id, views: t.person.views })), f.time, fusionMs);
     out.push({
       assocMs,
+      fusionMs,
       people: tracked.map((t, i) => ({ id: t.id, detections: t.person.detections, joints: t.person.joints, valid: t.person.valid, nViews: t.person.nViews, poses: fused[i].poses })),
     });
   }

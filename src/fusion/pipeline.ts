@@ -4,7 +4,8 @@
  * so it can run in a worker unchanged.
  *
  * Temporal methods and smoothing keep state between frame sets; it is dropped where time jumps (segments.ts),
- * on a new rig and on reset().
+ * on a new rig and on reset(). With several people, each tracked person has an instance of every temporal method
+ * (forked: the weights are shared), with a past of its own.
  */
 import type { Camera } from '../geometry/camera';
 import type { FusionMethod, Pose3D, FrameViews, PersonPoses } from './types';
@@ -14,7 +15,7 @@ import { isTimeJump } from './segments';
 import { NUM_JOINTS } from '../keypoints';
 import { OneEuroPoseFilter, DEFAULT_ONE_EURO, type OneEuroParams } from '../export/one-euro';
 import { PeopleStage } from '../people/stage';
-import { PeopleFusion } from '../people/fuse';
+import { fuseMethod, PersonInstances } from '../people/fuse';
 
 export interface PipelineSettings {
   /** One Euro smoothing of each method's output; off by default so the comparison shows raw outputs. */
@@ -35,6 +36,8 @@ export class FusionPipeline {
   private lastTime = NaN;
   /** Association and identities of multi-person frame sets, per rig (made on the first such frame set). */
   private stage: PeopleStage | null = null;
+  /** The temporal methods' instances per tracked person. */
+  private readonly people = new PersonInstances();
   /** Told when a method throws on a frame set (its pose is then null and the others go on); default: console.warn. */
   onMethodError: ((id: string, error: unknown) => void) | null = null;
 
@@ -44,6 +47,7 @@ export class FusionPipeline {
 
   /** Adds a method (e.g. the lifter once its weights have loaded), kept in the registry's display order. */
   addMethod(m: FusionMethod): void {
+    this.people.drop(m.id);
     this.methods = this.methods.filter((x) => x.id !== m.id);
     this.methods.push(m);
     const order = byMethodOrder(this.methods.map((x) => x.id));
@@ -52,6 +56,7 @@ export class FusionPipeline {
 
   /** Takes a method out (a lifter being moved to another backend); the caller disposes it. */
   removeMethod(id: string): FusionMethod | null {
+    this.people.drop(id); // forks share the method's network, which the caller is about to free
     const m = this.methods.find((x) => x.id === id) ?? null;
     this.methods = this.methods.filter((x) => x.id !== id);
     return m;
@@ -80,6 +85,7 @@ export class FusionPipeline {
   /** Forgets every past frame set: a new run, a jump on the timeline. */
   reset(): void {
     for (const m of this.methods) m.reset?.();
+    this.people.clear();
     this.resetSmoothing();
     this.lastTime = NaN;
     this.stage = null;
@@ -117,30 +123,30 @@ export class FusionPipeline {
 
   /**
    * A multi-person frame set: association across views with the tracked people as priors, then every method per
-   * person (the frame methods batch all people in one call). People carry the tracker's stable ids. Methods with
-   * state between frame sets would need an instance per person (PeopleFusion's factory); the registry has none yet,
-   * so they are left out here rather than fed a mix of people.
+   * person (frame methods batch all people in one call; temporal ones run each person's own instance). People carry
+   * the tracker's stable ids; the instances of people it has forgotten are disposed. timings[method] is the
+   * method's time for all people together.
    */
   private async fusePeople(cameras: readonly Camera[], frame: DetectedFrameSet): Promise<FusedFrameSet> {
     const t0 = performance.now();
     this.stage ??= new PeopleStage(cameras);
     const step = this.stage.step(frame.time, frame.people!);
+    this.people.retainOnly(this.stage.ids);
     const timings: Record<string, number> = { association: performance.now() - t0 };
-    const shared = this.methods.filter((m) => (m.timing ?? 'frame') === 'frame');
     const input = step.people.map((p) => ({ id: p.id, views: p.person.views }));
     let people: PersonPoses[] = step.people.map((p) => ({ person: p.id, poses: {} }));
     const s = performance.now();
     // One method at a time, so one that throws leaves its poses null and the others go on (as for one person).
-    for (const m of shared) {
+    for (const m of this.methods) {
       const ms = performance.now();
-      let out: PersonPoses[] | null = null;
+      let out: (Pose3D | null)[] | null = null;
       try {
-        out = await new PeopleFusion([m]).fuse(cameras, input, frame.time);
+        out = await fuseMethod(m, this.people, cameras, input, frame.time);
       } catch (e) {
         if (this.onMethodError) this.onMethodError(m.id, e);
         else console.warn(`${m.id} failed`, e);
       }
-      people.forEach((p, i) => ((p.poses as Record<string, Pose3D | null>)[m.id] = out?.[i].poses[m.id] ?? null));
+      people.forEach((p, i) => ((p.poses as Record<string, Pose3D | null>)[m.id] = out?.[i] ?? null));
       timings[m.id] = performance.now() - ms;
     }
     timings.people = performance.now() - s;
@@ -158,6 +164,7 @@ export class FusionPipeline {
   }
 
   dispose(): void {
+    this.people.clear();
     for (const m of this.methods) m.dispose?.();
     this.methods = [];
   }

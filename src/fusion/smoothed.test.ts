@@ -61,3 +61,34 @@ describe('robust-smoothed (causal One Euro)', () => {
     expect(out[60]!.joints[0]).toBe(3); // after the jump: the raw pose, nothing of the past
   });
 });
+
+describe('smoothing per person (fork)', () => {
+  /** A frame method: the pose whose x is the first view's first number (no past). */
+  const fromViews: FusionMethod = {
+    id: 'robust', label: 'from views',
+    estimateFrames: async (_c, frames) => frames.map((v) => pose(v[0]![0])),
+  };
+  const views = (x: number): FrameViews => [Float32Array.of(x), null];
+
+  it('gives each fork its own filter: two people interleaved as each alone', async () => {
+    const rand = seededRandom(9);
+    const t = Array.from({ length: 40 }, (_, i) => i / 30);
+    const xs = [t.map((s) => s + 0.02 * rand()), t.map((s) => 2 - s + 0.02 * rand())];
+    const proto = new SmoothedMethod(fromViews, { offline: false });
+    const forks = [proto.fork(), proto.fork()];
+    expect(forks[0].id).toBe('robust-smoothed');
+    const got: number[][] = [[], []];
+    for (let i = 0; i < t.length; i++)
+      for (const k of [0, 1]) got[k].push((await forks[k].estimateFrames(cams, [views(xs[k][i])], [t[i]]))[0]!.joints[0]);
+    for (const k of [0, 1]) {
+      const alone = await new SmoothedMethod(fromViews, { offline: false }).estimateFrames(cams, xs[k].map(views), t);
+      got[k].forEach((x, i) => expect(x).toBeCloseTo(alone[i]!.joints[0], 12));
+    }
+    // One filter fed both would be pulled between them.
+    const shared = new SmoothedMethod(fromViews, { offline: false });
+    let worst = 0;
+    for (let i = 0; i < t.length; i++)
+      for (const k of [0, 1]) worst = Math.max(worst, Math.abs((await shared.estimateFrames(cams, [views(xs[k][i])], [t[i]]))[0]!.joints[0] - got[k][i]));
+    expect(worst).toBeGreaterThan(0.1);
+  });
+});

@@ -48,13 +48,20 @@ export class SmoothedMethod implements FusionMethod {
 
   constructor(
     readonly inner: FusionMethod,
-    opts: { offline: boolean; oneEuro?: OneEuroParams; localPoly?: LocalPolyParams; id?: string; label?: string },
+    private readonly opts: { offline: boolean; oneEuro?: OneEuroParams; localPoly?: LocalPolyParams; id?: string; label?: string },
     readonly localPoly: LocalPolyParams = opts.localPoly ?? TUNED_LOCAL_POLY,
   ) {
     this.timing = opts.offline ? 'offline' : 'causal';
     this.id = opts.id ?? `${inner.id}-${opts.offline ? 'offline' : 'smoothed'}`;
     this.label = opts.label ?? (opts.offline ? `${inner.label} + zero-phase smoothing` : `${inner.label} + One Euro`);
     this.euro = new OneEuroPoseFilter(3 * J, opts.oneEuro ?? TUNED_ONE_EURO);
+  }
+
+  /** Another person's instance: filters of its own; the method inside shared where it keeps no past. */
+  fork(): SmoothedMethod {
+    const stateful = (this.inner.timing ?? 'frame') !== 'frame';
+    if (stateful && !this.inner.fork) throw new Error(`${this.id}: ${this.inner.id} keeps a past and cannot be forked`);
+    return new SmoothedMethod(stateful ? this.inner.fork!() : this.inner, this.opts, this.localPoly);
   }
 
   reset(): void {

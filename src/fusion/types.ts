@@ -41,6 +41,17 @@ export interface FusionMethod {
   estimateFrames(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, times?: ArrayLike<number>): Promise<(Pose3D | null)[]>;
   /** Forgets every past frame set (temporal methods): a new take, a time jump, a changed rig or camera subset. */
   reset?(): void;
+  /**
+   * Stateful methods: a new instance with no past that shares this one's loaded parts (a network's weights), for
+   * another person of the same frame sets. Disposing a fork leaves the shared parts alone; disposing the method it
+   * came from frees them, so forks go first.
+   */
+  fork?(): FusionMethod;
+  /**
+   * Optional, stateful methods: one frame set for several of this method's forks at once (`views[k]` for
+   * `forks[k]`, one person each), giving what estimateFrames on each fork would, faster (one network batch).
+   */
+  estimateForks?(forks: readonly FusionMethod[], cameras: readonly Camera[], views: readonly FrameViews[], time: number): Promise<(Pose3D | null)[]>;
   dispose?(): void;
 }
 

@@ -40,6 +40,24 @@ interface Encoded {
   emb: Float32Array | null;
 }
 
+/** A frame set to lift: its window (indices into `all`, the past and the call), the result written to out[i]. */
+interface Target {
+  i: number;
+  idx: number[];
+  nPast: number;
+  all: Encoded[];
+  out: LiftResult[];
+}
+
+/** One call's work between encoding and keeping its history. */
+interface Call {
+  frames: ReadonlyArray<FrameViews>;
+  all: Encoded[];
+  segStart: number[];
+  out: LiftResult[];
+  targets: Target[];
+}
+
 export interface TemporalOptions {
   offline?: boolean;
   label?: string;
@@ -58,11 +76,15 @@ export class TemporalLifterMethod implements FusionMethod {
   batchSize = 64;
   private history: Encoded[] = [];
   private cameras: readonly Camera[] | null = null;
+  /** False for a fork: the network belongs to the instance it was forked from. */
+  private readonly ownsNet: boolean;
 
   constructor(
     readonly net: TemporalNet,
     options: TemporalOptions = {},
+    ownsNet = true,
   ) {
+    this.ownsNet = ownsNet;
     const offline = options.offline ?? false;
     this.id = offline ? 'lifter-offline' : 'lifter-temporal';
     this.timing = offline ? 'offline' : 'causal';
@@ -74,6 +96,16 @@ export class TemporalLifterMethod implements FusionMethod {
   reset(): void {
     this.history = [];
     this.cameras = null;
+  }
+
+  /**
+   * Another person's instance: the same network (its weights are not loaded again) and fallback (triangulation,
+   * which keeps no past), a history of its own.
+   */
+  fork(): TemporalLifterMethod {
+    const f = new TemporalLifterMethod(this.net, { offline: this.timing === 'offline', label: this.label, fallback: this.fallback, rule: this.rule }, false);
+    f.batchSize = this.batchSize;
+    return f;
   }
 
   /** Encoded frame sets held for the next call (for tests: the state stays bounded). */
@@ -88,10 +120,36 @@ export class TemporalLifterMethod implements FusionMethod {
   async estimateDetailed(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, times?: ArrayLike<number>): Promise<LiftResult[]> {
     if (!times || times.length !== frames.length)
       throw new Error(`${this.id}: needs one time per frame set (got ${times ? times.length : 'none'} for ${frames.length})`);
+    this.useRig(cameras);
+    const call = this.plan(frames, await this.encode(cameras, frames, times));
+    await this.runTargets(call.targets);
+    await this.finish(cameras, call);
+    return call.out;
+  }
+
+  /**
+   * One frame set for several forks of this method (one person each, `views[k]` for `forks[k]`), as estimateFrames
+   * on each would give, with one encoder batch and one batch of windows for all of them. Forks of another network
+   * (or other methods) are run one by one.
+   */
+  async estimateForks(forks: readonly FusionMethod[], cameras: readonly Camera[], views: readonly FrameViews[], time: number): Promise<(Pose3D | null)[]> {
+    const mine = forks.every((f): f is TemporalLifterMethod => f instanceof TemporalLifterMethod && f.net === this.net && f.timing === this.timing);
+    if (!mine) return Promise.all(forks.map(async (f, k) => (await f.estimateFrames(cameras, [views[k]], [time]))[0]));
+    for (const f of forks) f.useRig(cameras);
+    const enc = await this.encode(cameras, views, views.map(() => time));
+    const calls = forks.map((f, k) => f.plan([views[k]], [enc[k]]));
+    await this.runTargets(calls.flatMap((c) => c.targets));
+    for (const [k, f] of forks.entries()) await f.finish(cameras, calls[k]);
+    return calls.map((c) => c.out[0].pose);
+  }
+
+  private useRig(cameras: readonly Camera[]): void {
     if (!sameRig(this.cameras, cameras)) this.reset();
     this.cameras = cameras;
-    const enc = await this.encode(cameras, frames, times);
-    // Segments: a time jump (against the held past, then within the call) starts afresh.
+  }
+
+  /** The call's encoded frame sets after the held past: segments (a time jump starts afresh) and the windows to run. */
+  private plan(frames: ReadonlyArray<FrameViews>, enc: Encoded[]): Call {
     const all: Encoded[] = [...this.history];
     const segStart: number[] = this.history.map(() => 0);
     let start = 0;
@@ -106,27 +164,34 @@ export class TemporalLifterMethod implements FusionMethod {
     const t = all.map((e) => e.time);
     const h0 = this.history.length;
     const out: LiftResult[] = new Array(frames.length);
-    const targets: { i: number; idx: number[]; nPast: number }[] = [];
+    const targets: Target[] = [];
     for (let i = 0; i < enc.length; i++) {
       const k = h0 + i;
       if (!all[k].world) {
         out[i] = { pose: null, reason: all[k].f.reason ?? 'no usable views' };
         continue;
       }
-      const w = selectWindow(t, k, this.timing === 'offline', segStart[k], segEnd[k]);
-      targets.push({ i, ...w, idx: w.idx });
+      targets.push({ i, all, out, ...selectWindow(t, k, this.timing === 'offline', segStart[k], segEnd[k]) });
     }
+    return { frames, all, segStart, out, targets };
+  }
+
+  private async runTargets(targets: readonly Target[]): Promise<void> {
     for (let s = 0; s < targets.length; s += this.batchSize) {
       const chunk = targets.slice(s, s + this.batchSize);
-      const res = await this.runWindows(all, chunk);
-      chunk.forEach((c, k) => (out[c.i] = res[k]));
+      const res = await this.runWindows(chunk);
+      chunk.forEach((c, k) => (c.out[c.i] = res[k]));
     }
-    if (this.fallback) await applyFallback(this.fallback, this.rule, cameras, frames, out, targets.map((c) => c.i));
-    // Keep what the next call's windows can reach: the last segment's final SIDE_S seconds.
+  }
+
+  /** The fallback where the network steps aside, then the past the next call's windows can reach. */
+  private async finish(cameras: readonly Camera[], call: Call): Promise<void> {
+    const { all, segStart } = call;
+    if (this.fallback) await applyFallback(this.fallback, this.rule, cameras, call.frames, call.out, call.targets.map((c) => c.i));
+    // Keep the last segment's final SIDE_S seconds.
     const lastStart = segStart[all.length - 1] ?? 0;
     const tEnd = all.length ? all[all.length - 1].time : 0;
     this.history = all.slice(lastStart).filter((e) => tEnd - e.time <= WINDOW_CONSTANTS.side_s + 1e-6);
-    return out;
   }
 
   /** Features and the single-frame encoder for every frame set of the call (batched). */
@@ -166,7 +231,7 @@ export class TemporalLifterMethod implements FusionMethod {
   }
 
   /** The temporal network on a batch of windows (each padded to the batch's longest). */
-  private async runWindows(all: Encoded[], chunk: { i: number; idx: number[]; nPast: number }[]): Promise<LiftResult[]> {
+  private async runWindows(chunk: readonly Target[]): Promise<LiftResult[]> {
     const c = this.net.config, Df = c.frame.dim, nIn = temporalInputSize(c);
     const B = chunk.length, T = Math.max(...chunk.map((w) => w.idx.length));
     const x = new Float32Array(B * T * J * nIn);
@@ -175,6 +240,7 @@ export class TemporalLifterMethod implements FusionMethod {
     const target = chunk.map((w) => w.nPast);
     const ref = new Float64Array(J * 3);
     chunk.forEach((w, b) => {
+      const all = w.all;
       const tg = all[w.idx[w.nPast]];
       const Q = tg.f.frame, A = tg.f.anchor;
       const toRef = (world: Float64Array, into: Float64Array) => {
@@ -206,6 +272,7 @@ export class TemporalLifterMethod implements FusionMethod {
     });
     const { pose, logErr } = await this.net.run(x, slot, target, tpose, B, T);
     return chunk.map((w, b) => {
+      const all = w.all;
       const tg = all[w.idx[w.nPast]];
       const joints = canonicalToWorld(tg.f, pose.subarray(b * J * 3, (b + 1) * J * 3));
       if (!joints.every(Number.isFinite)) return { pose: null, reason: 'the network produced a non-finite pose' };
@@ -232,6 +299,7 @@ export class TemporalLifterMethod implements FusionMethod {
   }
 
   dispose(): void {
-    this.net.dispose();
+    this.history = [];
+    if (this.ownsNet) this.net.dispose();
   }
 }
