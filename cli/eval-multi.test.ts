@@ -63,4 +63,25 @@ describe('npm run eval:multi', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/bad\.json: Invalid take file — frame 3: frames\[3\]\.views\[1\]\[0\]\[2\]\[1\]/);
   });
+
+  it('npm run eval scores a version 2 take by the multi-person chain, beside a version 1 take scored as always', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-eval-multi-'));
+    const { multi, alone } = takes();
+    writeFileSync(join(dir, 'two.json'), serializeMultiTake(multi, 4, 5));
+    writeFileSync(join(dir, 'one.json'), serializeTake(alone[0]));
+    const r = runCli('cli/eval.ts', [join(dir, 'one.json'), join(dir, 'two.json'), '--methods', 'dlt', '--json', join(dir, 'out.json')]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/one\.json: 5 frames \(5 with ground truth\)/);
+    expect(r.out).toMatch(/1 take of several people \(version 2\)/);
+    expect(r.out).toMatch(/\| two\.json \| 2 \| 4 \| 5 \| 100\.00 \| 100\.00 \|/);
+    expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).takes.map((t: { take: string }) => t.take)).toEqual([join(dir, 'one.json')]);
+    expect(JSON.parse(readFileSync(join(dir, 'out.people.json'), 'utf8')).takes).toHaveLength(1);
+    // A bad version 2 take fails the run, naming the frame.
+    const j = JSON.parse(serializeMultiTake(multi));
+    j.frames[2].views[0][0][1][0] = 'x';
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(j));
+    const bad = runCli('cli/eval.ts', [join(dir, 'bad.json'), '--methods', 'dlt']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/bad\.json: Invalid take file — frame 2/);
+  });
 });
