@@ -7,6 +7,7 @@ interface Drawn {
   label: string;
   colour: string;
   methods: string[];
+  labelAt: [number, number, number] | null;
   screen: { x: number; y: number } | null;
 }
 
@@ -53,6 +54,10 @@ test('the simulation with three figures shows three labelled skeletons per metho
   const rows = await page.getByTestId('mpjpe-people').locator('tbody tr').allTextContents();
   expect(new Set(rows.map((r) => /figure (\d)/.exec(r)?.[1])).size).toBe(3); // three different figures matched
 
+  // Closer in, so the three labels stand apart on screen for the pixel checks below.
+  const view = (await page.getByTestId('viewer-canvas').boundingBox())!;
+  await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+  for (let k = 0; k < 4; k++) await page.mouse.wheel(0, -300);
   const people = await pauseWithPeople(page, 3, methods);
   expect(new Set(people.map((p) => p.label)).size).toBe(3);
   for (const p of people) expect(p.label).toMatch(/^P\d+$/);
@@ -91,6 +96,18 @@ test('the simulation with three figures shows three labelled skeletons per metho
   );
   for (const n of around) expect(n).toBeGreaterThan(10);
 
+  // Identities hold over a pause: resumed for a moment and paused again, each label is nearest its own body.
+  await page.getByTestId('sim-toggle').click(); // resume
+  await page.waitForTimeout(250);
+  await page.getByTestId('sim-toggle').click(); // pause
+  await page.waitForTimeout(300);
+  const again = (await drawn(page)).filter((p) => p.labelAt);
+  const d2 = (a: number[], b: number[]) => (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2;
+  for (const p of people) {
+    if (!p.labelAt || !again.length) continue;
+    const nearest = again.reduce((best, q) => (d2(q.labelAt!, p.labelAt!) < d2(best.labelAt!, p.labelAt!) ? q : best));
+    expect(nearest.label, `${p.label} after a pause`).toBe(p.label);
+  }
   // The tiles draw every person's reprojection with finite errors.
   await page.screenshot({ path: info.outputPath('app.png') });
   // Back to one figure: one person, the single-person path.

@@ -17,6 +17,7 @@ import type { MultiFrameViews } from '../people/types';
 import { placedPose, projectPose, ringRig, seededRandom } from '../testing/synthetic';
 import type { DetectedFrameSet } from './flow';
 import { FusionPipeline } from './pipeline';
+import { TriangulationMethod } from '../triangulation/methods';
 import { packFrame, type FromWorker } from './protocol';
 import type { MethodEnv } from './registry';
 import { FusionWorkerCore } from './worker-core';
@@ -176,6 +177,31 @@ describe('fusion pipeline: the temporal lifter per person', () => {
     expect(forks).toHaveLength(4);
     expect(forks.slice(2).every((m) => m.heldFrameSets === 1)).toBe(true);
     for (const q of out.people) expect(q.poses['lifter-temporal']!.info!.windowFrameSets).toBe(1);
+  });
+
+  it('keeps identities when the same rig is set again (a resumed simulation), starts them afresh on another rig', async () => {
+    const ids = async (p: FusionPipeline, from: number, to: number) => {
+      const byTruth: number[][] = [];
+      for (let i = from; i < to; i++) {
+        const f = frameAt(i);
+        const out = (await p.fuse(detected(f)))!;
+        // Which tracked id is each truth (nearest robust hip), per frame set.
+        byTruth.push(f.truths.map((t) => out.people.reduce((best, q) => (hipDistance(q.poses.robust!.joints, t) < hipDistance(out.people.find((x) => x.person === best)!.poses.robust!.joints, t) ? q.person : best), out.people[0].person)));
+      }
+      return byTruth;
+    };
+    const probe = { id: 'probe', label: 'probe', estimateFrames: async (_c: unknown, frames: readonly unknown[]) => frames.map(() => null), reset: vi.fn() };
+    const p = new FusionPipeline([new TriangulationMethod('robust'), probe]);
+    p.setRig(cams);
+    const before = await ids(p, 0, 8);
+    probe.reset.mockClear();
+    p.setRig(ringRig(4)); // equal by value, another array of other objects
+    expect(probe.reset).not.toHaveBeenCalled();
+    const after = await ids(p, 8, 16);
+    expect(after.every((x) => x.join() === before[0].join())).toBe(true);
+    const moved = ringRig(4).map((c) => ({ ...c, t: Float64Array.from(c.t, (v, k) => (k === 0 ? v + 0.05 : v)) }));
+    p.setRig(moved);
+    expect(probe.reset).toHaveBeenCalledTimes(1);
   });
 
   it('drops the per-person instances when their method is taken out or replaced (a backend switch)', async () => {

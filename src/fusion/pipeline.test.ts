@@ -54,7 +54,9 @@ describe('fusion pipeline', () => {
     expect(resets).toBe(base + 1);
     await p.fuse(frameAt(4, cams)); // time goes back
     expect(resets).toBe(base + 2);
-    p.setRig(ringRig(3));
+    p.setRig(ringRig(3)); // the same cameras rebuilt: the past stays
+    expect(resets).toBe(base + 2);
+    p.setRig(ringRig(4)); // another rig
     expect(resets).toBe(base + 3);
   });
 

@@ -12,6 +12,7 @@ import type { FusionMethod, Pose3D, FrameViews, PersonPoses } from './types';
 import type { DetectedFrameSet, FusedFrameSet } from './flow';
 import { byMethodOrder } from './registry';
 import { isTimeJump } from './segments';
+import { sameRig } from './same-rig';
 import { NUM_JOINTS } from '../keypoints';
 import { OneEuroPoseFilter, DEFAULT_ONE_EURO, type OneEuroParams } from '../export/one-euro';
 import { PeopleStage } from '../people/stage';
@@ -69,8 +70,11 @@ export class FusionPipeline {
   /** The calibrated cameras of the frame sets to come, one per view in order; null = none (fuse gives null). */
   setRig(cameras: readonly Camera[] | null): void {
     if (cameras === this.rig) return;
+    // The same cameras rebuilt (a resumed simulation publishes its rig again; a rig posted to the worker arrives as
+    // a copy) keep the past: people keep their ids, temporal methods their history.
+    const same = !!cameras && sameRig(this.rig, cameras);
     this.rig = cameras;
-    this.reset();
+    if (!same) this.reset();
   }
 
   get settings(): PipelineSettings {
