@@ -113,7 +113,8 @@ describe('npm run process', () => {
     // A poster in view 0: a body only that view sees, a false detection the association must give to nobody.
     const opts = { noise: DEFAULT_NOISE, level: 0.5, occlusion: true, grabProbability: 0.3, posters: [{ view: 0, joints: placedPose(0.3, 2.5, 2.5), presence: 1 }], reflections: [] };
     const scenes = Array.from({ length: 45 }, (_, i) => simulateScene(i / 30, cams, figs, opts, rng));
-    writeFileSync(join(dir, 'two.take.json'), serializeMultiTake({
+    // With a byte-order mark, as some editors save it: read as everywhere else.
+    writeFileSync(join(dir, 'two.take.json'), '\uFEFF' + serializeMultiTake({
       version: 2, fps: 30, sourceLayout: 'coco17', cameras: cams, meta: {}, extra: {},
       frames: scenes.map((f) => ({ time: f.time, views: f.views, labels: null, gt: null, extra: {} })),
     }));

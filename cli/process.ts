@@ -22,7 +22,8 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCalibrationText } from '../src/calibration/io';
 import { DEFAULT_MODEL, isModelId, isMultiPerson, MODEL_IDS, type ModelId } from '../src/detection/models';
-import { parseTake, type Take } from '../src/take';
+import type { Camera } from '../src/geometry/camera';
+import { matchCameras } from '../src/io/openpose';
 import { parseMultiTake, type MultiTake } from '../src/take/multi';
 import type { KeypointTrack } from '../src/sync';
 import { processDetections, type ProcessOptions, type ProcessReport } from './lib/process-run';
@@ -87,17 +88,17 @@ async function runSession(calibPath: string, videos: string[], detections: strin
     if (videos.length) throw new Error('give either videos or --detections, not both');
     const text = readFileSync(detections, 'utf8');
     baseName = basename(detections).replace(/(\.take)?\.json$/i, '');
-    const raw: unknown = (() => { try { return JSON.parse(text); } catch { return text; } })(); // not JSON: the parser says so
-    const named = <T>(read: () => T): T => {
-      try { return read(); } catch (e) { throw new Error(`${detections}: ${(e as Error).message}`); }
-    };
-    const multi = (raw as { version?: unknown } | null)?.version === 2;
-    // A version-2 take holds everyone in every view: the several-people run.
-    const take = multi ? named(() => parseMultiTake(raw)) : named(() => parseTake(raw));
+    // Either version: a version 2 take holds everyone in every view (the several-people run).
+    let take: MultiTake;
+    try {
+      take = parseMultiTake(text);
+    } catch (e) {
+      throw new Error(`${detections}: ${(e as Error).message}`);
+    }
     if (take.cameras.length !== cameras.length) throw new Error(`${detections}: ${take.cameras.length} views but ${calibPath} has ${cameras.length} cameras`);
-    const order = viewOrder(take.cameras.map((c) => c.name), cameras.map((c) => c.name));
-    if (multi) people = order.map((v) => ({ fps: take.fps, frames: (take as MultiTake).frames.map((f) => f.views[v]) }));
-    else tracks = order.map((v) => ({ fps: take.fps, frames: (take as Take).frames.map((f) => f.views[v]) }));
+    const order = viewOrder(take.cameras.map((c) => c.name), cameras, detections);
+    if (take.version === 2) people = order.map((v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]) }));
+    else tracks = order.map((v) => ({ fps: take.fps, frames: take.frames.map((f) => f.views[v]?.[0] ?? null) }));
   } else {
     if (videos.length !== cameras.length) throw new Error(`${videos.length} videos for the ${cameras.length} cameras of ${calibPath} (one video per camera, in its order: ${cameras.map((c) => c.name).join(', ')})`);
     if (!hasFfmpeg()) throw new Error('ffmpeg and ffprobe are needed to read videos (apt-get install -y ffmpeg), or pass 2D detections with --detections TAKE.json');
@@ -132,13 +133,13 @@ async function runSession(calibPath: string, videos: string[], detections: strin
 }
 
 /**
- * For each calibration camera, the take's view that shows it: by name when the take names every calibration camera
- * once (a take may list them in another order), else by position.
+ * For each calibration camera, the take's view that shows it: by name (the one matching rule of the OpenPose
+ * import: exact, or one name containing the other), else by position; says which.
  */
-function viewOrder(takeNames: readonly string[], calibNames: readonly string[]): number[] {
-  const byName = calibNames.map((n) => takeNames.indexOf(n));
-  const unique = new Set(byName).size === byName.length && byName.every((i, k) => i >= 0 && takeNames.lastIndexOf(calibNames[k]) === i);
-  return unique ? byName : calibNames.map((_, v) => v);
+function viewOrder(takeNames: readonly string[], calibration: readonly Camera[], file: string): number[] {
+  const { cameras: matched, by } = matchCameras(calibration, takeNames);
+  console.log(`${file}: views matched to the calibration's cameras by ${by}`);
+  return calibration.map((c) => matched.indexOf(c));
 }
 
 /** The people found: who, for how long, in how many views, and how often the association had what. */

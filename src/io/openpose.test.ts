@@ -112,19 +112,22 @@ describe('OpenPose import of several people', () => {
     expect(take.frames[0].views[1]![1][2]).toBeCloseTo(0.5, 6);
   });
 
-  it("'auto' keeps everyone only when two or more folders see several people in one frame", () => {
-    const fragmentInOne: OpenPoseView[] = [
+  it("'auto' keeps everyone when some view holds two bodies, one person for a stray fragment", () => {
+    const fragment = Array.from({ length: 54 }, () => 0);
+    fragment.splice(0, 3, 300, 200, 0.9); // a confident nose alone
+    const withFragment: OpenPoseView[] = [
+      { name: 'c1', files: [file(0, [coco18Person(cams[0], 0.9), fragment])] },
+      { name: 'c2', files: [file(0, [coco18Person(cams[1], 0.9)])] },
+    ];
+    expect(openPoseImport(withFragment, cams, { fps: 30, people: 'auto' }).kind).toBe('single');
+    expect(openPoseImport(withFragment, cams, { fps: 30, people: 'all' }).kind).toBe('multi');
+    // Two bodies in one view only (person B seen by c1 alone here): one person per view could mix A and B.
+    const twoInOne: OpenPoseView[] = [
       { name: 'c1', files: [file(0, two(0))] },
       { name: 'c2', files: [file(0, [coco18Person(cams[1], 0.9)])] },
     ];
-    expect(openPoseImport(fragmentInOne, cams, { fps: 30, people: 'auto' }).kind).toBe('single');
-    expect(openPoseImport(fragmentInOne, cams, { fps: 30, people: 'all' }).kind).toBe('multi');
-    const both: OpenPoseView[] = [
-      { name: 'c1', files: [file(0, two(0))] },
-      { name: 'c2', files: [file(0, two(1))] },
-    ];
-    expect(openPoseImport(both, cams, { fps: 30, people: 'auto' }).kind).toBe('multi');
-    expect(openPoseImport(both, cams, { fps: 30, people: 'one' }).kind).toBe('single');
+    expect(openPoseImport(twoInOne, cams, { fps: 30, people: 'auto' }).kind).toBe('multi');
+    expect(openPoseImport(twoInOne, cams, { fps: 30, people: 'one' }).kind).toBe('single');
   });
 });
 

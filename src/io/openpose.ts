@@ -11,6 +11,7 @@ import type { Take, TakeFrame } from '../take/take';
 import type { MultiTake, MultiTakeFrame } from '../take/multi';
 import { LIMITS, within } from '../take/limits';
 import { assertCameras } from '../geometry/camera-check';
+import { defaultAssociationOptions } from '../people/associate';
 
 /** The frame-index digits of a file name, as written (a number too large for a double would print rounded). */
 function m2s(fileName: string): string {
@@ -307,14 +308,22 @@ function multiTake(r: OpenPoseRead, views: readonly OpenPoseView[], opts: OpenPo
 
 export type OpenPosePeople = 'one' | 'all' | 'auto';
 
+/** Whether some frame of some folder holds two people the association would take for bodies (not fragments). */
 function severalPeopleSeen(r: OpenPoseRead): boolean {
-  return r.indices.some((index) => r.byIndex.filter((m) => (m.get(index)?.length ?? 0) > 1).length >= 2);
+  const body = (kp: Float32Array) => {
+    let n = 0;
+    for (let j = 0; j < NUM_JOINTS; j++) if (kp[3 * j + 2] > 0) n++;
+    return n >= defaultAssociationOptions.minDetectedJoints;
+  };
+  return r.byIndex.some((m) => [...m.values()].some((people) => people.filter(body).length > 1));
 }
 
 /**
  * The import as the command runs it: 'one' keeps the most confident person per view (a version 1 take), 'all'
- * every person (version 2), 'auto' every person when some frame has several people in two or more folders (a
- * second person the rig can place), else one: a stray fragment in one camera does not change the format.
+ * every person (version 2), 'auto' every person when some frame of some folder holds two or more bodies (each
+ * with as many points as the association needs to take a detection for somebody), else one: a stray fragment
+ * (a face, a hand) does not change the format, while a second person seen by any camera does — keeping one
+ * person per view there could give different cameras different people.
  */
 export function openPoseImport(
   views: readonly OpenPoseView[],
