@@ -34,6 +34,8 @@ export class FusionPipeline {
   private rig: readonly Camera[] | null = null;
   private settingsNow: PipelineSettings = { ...DEFAULT_PIPELINE_SETTINGS, oneEuro: { ...DEFAULT_PIPELINE_SETTINGS.oneEuro } };
   private filters = new Map<string, OneEuroPoseFilter>();
+  /** Several people: each tracked person's filters per method, and when the person was last seen (seconds). */
+  private personFilters = new Map<number, { last: number; byMethod: Map<string, OneEuroPoseFilter> }>();
   private lastTime = NaN;
   /** Association and identities of multi-person frame sets, per rig (made on the first such frame set). */
   private stage: PeopleStage | null = null;
@@ -157,11 +159,8 @@ export class FusionPipeline {
     if (this.settingsNow.smoothing) {
       // Filters of people the tracker has forgotten go with them.
       const keep = new Set(this.stage.ids);
-      for (const key of this.filters.keys()) if (key.includes('#') && !keep.has(Number(key.slice(key.indexOf('#') + 1)))) this.filters.delete(key);
-      people = people.map((p) => ({
-        person: p.person,
-        poses: Object.fromEntries(Object.entries(p.poses).map(([id, pose]) => [id, pose && this.smooth(`${id}#${p.person}`, frame.time, pose)])),
-      }));
+      for (const id of this.personFilters.keys()) if (!keep.has(id)) this.personFilters.delete(id);
+      people = people.map((p) => this.smoothPerson(p, frame.time));
     }
     timings.fusion = performance.now() - t0;
     return { frame, people, timings };
@@ -175,11 +174,25 @@ export class FusionPipeline {
 
   private resetSmoothing(): void {
     for (const f of this.filters.values()) f.reset();
+    this.personFilters.clear();
   }
 
-  private smooth(id: string, time: number, pose: Pose3D): Pose3D {
-    let f = this.filters.get(id);
-    if (!f) this.filters.set(id, (f = new OneEuroPoseFilter(NUM_JOINTS * 3)));
+  /**
+   * One person's poses through that person's own filters: dropped with the person when the tracker forgets them,
+   * started afresh where the person was unseen longer than a time jump (as their temporal methods are).
+   */
+  private smoothPerson(p: PersonPoses, time: number): PersonPoses {
+    let mine = this.personFilters.get(p.person);
+    if (!mine || isTimeJump(mine.last, time)) this.personFilters.set(p.person, (mine = { last: time, byMethod: new Map() }));
+    mine.last = time;
+    const poses: Record<string, Pose3D | null> = {};
+    for (const [id, pose] of Object.entries(p.poses)) poses[id] = pose && this.smooth(id, time, pose, mine.byMethod);
+    return { person: p.person, poses };
+  }
+
+  private smooth(id: string, time: number, pose: Pose3D, filters = this.filters): Pose3D {
+    let f = filters.get(id);
+    if (!f) filters.set(id, (f = new OneEuroPoseFilter(NUM_JOINTS * 3)));
     f.params = this.settingsNow.oneEuro;
     return { ...pose, joints: f.filter(time, pose.joints, pose.valid) };
   }

@@ -20,8 +20,10 @@ interface BlockWeights {
   fc2: Linear;
 }
 
-/** Shapes of one block's PyTorch tensors under prefix p. */
-/** The output end both networks share: a final LayerNorm and a 5-wide head per joint (a 3D residual from the base pose, and two log error terms). */
+/**
+ * The output end both networks share: a final LayerNorm and a 5-wide head per joint (a 3D residual from the base
+ * pose, and two log error terms).
+ */
 export function outputShapes(m: Map<string, number[]>, D: number): void {
   m.set('ln_out.weight', [D]);
   m.set('ln_out.bias', [D]);
@@ -29,6 +31,7 @@ export function outputShapes(m: Map<string, number[]>, D: number): void {
   m.set('head.bias', [5]);
 }
 
+/** Shapes of one block's PyTorch tensors under prefix p. */
 export function blockShapes(m: Map<string, number[]>, p: string, D: number, ffn: number): void {
   m.set(`${p}.ln1.weight`, [D]);
   m.set(`${p}.ln1.bias`, [D]);
