@@ -42,7 +42,7 @@ test('three simulated people recorded, saved as a version 2 take, exported per p
   await page.getByTestId('record-toggle').click();
   const takeInfo = page.getByTestId('take-info');
   await expect(takeInfo).toHaveAttribute('data-version', '2');
-  await expect(takeInfo).toContainText(/people tracked/);
+  await expect(takeInfo).toContainText(/3 people tracked/);
 
   // The saved take: version 2, three true people with ids, every detection per view, 3D per tracked person.
   const [saved] = await download(page, 'save-take');

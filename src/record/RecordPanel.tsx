@@ -162,7 +162,7 @@ export function RecordPanel({ session, pipeline }: Props) {
       {take && (
         <>
           <div className="row" data-testid="take-info" data-frames={take.frames.length} data-version={take.version} data-people={people.length}>
-            {takeFrom}: {take.frames.length} frames, {take.cameras.length} cameras, {take.fps} fps{multi ? `, ${people.length} people tracked` : ''}
+            {takeFrom}: {take.frames.length} frames, {take.cameras.length} cameras, {take.fps} fps{multi ? `, ${people.length} ${people.length === 1 ? 'person' : 'people'} tracked` : ''}
             <button type="button" data-testid="save-take" onClick={() => download('parallax-take.json', serializeMultiTake(take), 'application/json')}>save</button>
           </div>
           <div className="row">
