@@ -4,7 +4,7 @@
  *
  * Turns OpenPose's per-frame JSON (one folder per camera) into a take with COCO-17 2D, which `npm run eval` and
  * the app read: version 1 with the most confident person per view, or version 2 with every person when a folder
- * has frames with several people (--people auto, the default; one / all force either). The conversion itself is src/io/openpose.ts; this file only reads and writes files.
+ * has frames with several people (--people auto, the default; one / all force either). The conversion itself is src/io/openpose-import.ts; this file only reads and writes files.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import type { Camera } from '../src/geometry/camera';
 import { parseCalibrationJSON, parseCalibrationToml, parseQca } from '../src/calibration/io';
 import { camerasFromJSON } from '../src/io/calibration-json';
-import { OPENPOSE_LAYOUT_IDS, openPoseImport, type OpenPoseLayoutId, type OpenPosePeople, type OpenPoseView } from '../src/io/openpose';
+import { OPENPOSE_LAYOUT_IDS, type OpenPoseLayoutId } from '../src/io/openpose';
+import { openPoseImport, type OpenPosePeople, type OpenPoseView } from '../src/io/openpose-import';
 import { serializeTake } from '../src/take/take';
 import { serializeMultiTake } from '../src/take/multi';
 import { LIMITS } from '../src/take/limits';

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { parseCalibrationText } from '../src/calibration/io';
 import { DEFAULT_MODEL, isModelId, isMultiPerson, MODEL_IDS, type ModelId } from '../src/detection/models';
 import type { Camera } from '../src/geometry/camera';
-import { matchCameras } from '../src/io/openpose';
+import { matchCameras } from '../src/io/openpose-import';
 import { parseMultiTake, type MultiTake } from '../src/take/multi';
 import type { KeypointTrack } from '../src/sync';
 import { processDetections, type ProcessOptions, type ProcessReport } from './lib/process-run';

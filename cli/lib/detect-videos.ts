@@ -27,21 +27,29 @@ export async function detectVideos(
   const out: VideoDetections = { fps: infos[0].fps, sizes: infos.map((i) => [i.width, i.height]), frames: [], inferMs: [] };
   for (let v = 0; v < paths.length; v++) {
     const det = await createViewDetector(model, diskResolver);
-    for await (const f of readFrames(paths[v], maxSide)) {
-      if (f.index >= maxFrames) break;
-      const scale = infos[v].width / f.width;
-      const t = tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
-      const t0 = performance.now();
-      const all = det.multiPerson ? await det.detectAll(t, (f.index / out.fps) * 1000, scale) : null;
-      const kp = all ? all[0] ?? null : await det.detect(t, (f.index / out.fps) * 1000, scale);
-      const dt = performance.now() - t0;
-      t.dispose();
-      (out.frames[f.index] ??= new Array(paths.length).fill(null))[v] = kp;
-      if (all) ((out.people ??= [])[f.index] ??= new Array(paths.length).fill(null))[v] = all;
-      (out.inferMs[f.index] ??= new Array(paths.length).fill(NaN))[v] = dt;
-      onFrame?.(v, f.index);
+    try {
+      for await (const f of readFrames(paths[v], maxSide)) {
+        if (f.index >= maxFrames) break;
+        const scale = infos[v].width / f.width;
+        const t = tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
+        let all: Float32Array[] | null, kp: Float32Array | null, dt: number;
+        // A frame the model fails on must not leak its tensor (or the detector) into a caller that catches and goes on.
+        try {
+          const t0 = performance.now();
+          all = det.multiPerson ? await det.detectAll(t, (f.index / out.fps) * 1000, scale) : null;
+          kp = all ? all[0] ?? null : await det.detect(t, (f.index / out.fps) * 1000, scale);
+          dt = performance.now() - t0;
+        } finally {
+          t.dispose();
+        }
+        (out.frames[f.index] ??= new Array(paths.length).fill(null))[v] = kp;
+        if (all) ((out.people ??= [])[f.index] ??= new Array(paths.length).fill(null))[v] = all;
+        (out.inferMs[f.index] ??= new Array(paths.length).fill(NaN))[v] = dt;
+        onFrame?.(v, f.index);
+      }
+    } finally {
+      det.dispose();
     }
-    det.dispose();
     log(`${paths[v]}: ${out.frames.length} frames`);
   }
   return out;

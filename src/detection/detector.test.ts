@@ -107,7 +107,7 @@ describe('ViewDetector (Node, wasm)', () => {
     li.dispose();
   });
 
-  it('MoveNet MultiPose finds both people of a two-person image, NaN-free, most confident first, no leak', async () => {
+  it('MoveNet MultiPose finds both people of a two-person image, NaN-free, no leak', async () => {
     const mp = await createViewDetector('movenet-multipose', diskResolver);
     const t = composite();
     let people: Float32Array[] = [];
@@ -129,8 +129,7 @@ describe('ViewDetector (Node, wasm)', () => {
         expect(kp[3 * j + 1]).toBeLessThanOrEqual(2 * H);
       }
     }
-    const mean = (kp: Float32Array) => Array.from({ length: 17 }, (_, j) => kp[3 * j + 2]).reduce((a, b) => a + b) / 17;
-    expect(mean(people[0])).toBeGreaterThanOrEqual(mean(people[1]));
+    // The order (by the pose's own score, which the output does not carry) is proven in poses.test.ts.
     // One person per half (x in original pixels: the halves are 2·180 wide after the scale of 2).
     const halves = people.map((kp) => xRange(kp)).map(([lo, hi]) => (hi <= 2 * W ? 'left' : lo >= 2 * W ? 'right' : 'both'));
     expect(halves.sort()).toEqual(['left', 'right']);

@@ -10,12 +10,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { io } from '@tensorflow/tfjs-core';
 import * as poseDetection from '@tensorflow-models/pose-detection';
-import { BLAZEPOSE33_LAYOUT, NUM_JOINTS, toCoco17 } from '../keypoints';
 import { MAX_PEOPLE_PER_VIEW, MODELS, type ModelId } from './models';
+import { posesToPeople } from './poses';
 
 /**
- * MultiPose instances under this score are dropped. pose-detection's default (0.25) lets through half-seen people
- * at the frame edge with a few joints; association needs whole-enough bodies and rejects the rest anyway.
+ * MultiPose instances under this score are dropped (by pose-detection, which applies it). This is pose-detection's
+ * own default (DEFAULT_MIN_POSE_SCORE = 0.25), spelled out so a library update cannot silently change who reaches
+ * fusion. It lets through half-seen people at the frame edge with a few joints; that is accepted, not filtered here,
+ * because association needs whole-enough bodies (minDetectedJoints in src/people/associate.ts) and rejects the
+ * rest itself. A higher bar would also drop partly hidden people; change it only with a measurement.
  */
 export const MULTIPOSE_MIN_SCORE = 0.25;
 
@@ -63,38 +66,10 @@ export async function createViewDetector(model: ModelId, resolve: ModelResolver)
       enableSegmentation: false,
     });
   }
-  const flat = new Float32Array(BLAZEPOSE33_LAYOUT.names.length * 3);
   const maxPoses = info.multiPerson ? MAX_PEOPLE_PER_VIEW : 1;
-  const toCoco = (kp: poseDetection.Keypoint[], scale: number): Float32Array => {
-    let out: Float32Array;
-    if (info.family === 'movenet') {
-      if (kp.length !== NUM_JOINTS) throw new Error(`MoveNet returned ${kp.length} keypoints, expected ${NUM_JOINTS}`);
-      out = new Float32Array(NUM_JOINTS * 3);
-      for (let j = 0; j < NUM_JOINTS; j++) {
-        const p = kp[j], s = p.score ?? 0;
-        const ok = Number.isFinite(p.x) && Number.isFinite(p.y) && Number.isFinite(s);
-        out[3 * j] = ok ? p.x : 0;
-        out[3 * j + 1] = ok ? p.y : 0;
-        out[3 * j + 2] = ok ? Math.min(1, Math.max(0, s)) : 0;
-      }
-    } else {
-      for (let i = 0; i < kp.length && i < 33; i++) {
-        flat[3 * i] = kp[i].x;
-        flat[3 * i + 1] = kp[i].y;
-        flat[3 * i + 2] = kp[i].score ?? 0;
-      }
-      out = toCoco17(BLAZEPOSE33_LAYOUT, flat);
-    }
-    if (scale !== 1) for (let j = 0; j < NUM_JOINTS; j++) { out[3 * j] *= scale; out[3 * j + 1] *= scale; }
-    return out;
-  };
   const detectAll = async (input: DetectorInput, timestampMs?: number, scale = 1): Promise<Float32Array[]> => {
     const poses = await det.estimatePoses(input as poseDetection.PoseDetectorInput, { maxPoses, flipHorizontal: false }, timestampMs);
-    const found = poses.filter((p) => p.keypoints?.length);
-    // Most confident first (MultiPose gives its instances in no promised order); a NaN score sorts last.
-    const score = (p: poseDetection.Pose) => (Number.isFinite(p.score) ? p.score! : -1);
-    if (found.length > 1) found.sort((a, b) => score(b) - score(a));
-    return found.slice(0, maxPoses).map((p) => toCoco(p.keypoints, scale));
+    return posesToPeople(poses, { family: info.family, maxPoses, scale });
   };
   return {
     model,

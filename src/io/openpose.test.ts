@@ -3,7 +3,8 @@ import { lookAtCamera, projectPoint, type Camera } from '../geometry/camera';
 import { JOINT } from '../keypoints/coco17';
 import { LAYOUTS } from '../keypoints/layouts';
 import { camerasFromJSON } from './calibration-json';
-import { matchCameras, openPoseFrameIndex, openPoseImport, openPoseToMultiTake, openPoseToTake, pickPerson, readOpenPoseFile, type OpenPoseView } from './openpose';
+import { openPoseFrameIndex, rankPeople, readOpenPoseFile } from './openpose';
+import { matchCameras, openPoseImport, openPoseToMultiTake, openPoseToTake, type OpenPoseView } from './openpose-import';
 
 const cam = (name: string, deg: number): Camera =>
   lookAtCamera({ name, width: 640, height: 480, hfovDeg: 60, eye: [3 * Math.sin((deg * Math.PI) / 180), 1.5, 3 * Math.cos((deg * Math.PI) / 180)], target: [0, 1, 0] });
@@ -28,17 +29,26 @@ describe('OpenPose import (pure)', () => {
     expect(openPoseFrameIndex('video_000000000042.json')).toBeNull();
   });
 
-  it('picks the person with the highest mean confidence over the COCO-17 points', () => {
+  it('ranks people by the summed confidences of their COCO-17 points, most confident first, stably', () => {
     const layout = LAYOUTS.body25;
     const fragment = Array.from({ length: 75 }, () => 0);
     fragment[2] = 1; // only a very sure nose
     const whole = Array.from({ length: 75 }, (_, k) => (k % 3 === 2 ? 0.5 : 10));
-    expect(pickPerson([fragment, whole], layout)).toBe(1);
-    expect(pickPerson([], layout)).toBe(-1);
+    const people = [fragment, whole];
+    expect(rankPeople(people, layout)).toEqual([whole, fragment]);
+    expect(people).toEqual([fragment, whole]); // a new array, the input keeps its order
+    expect(rankPeople([], layout)).toEqual([]);
     // points that do not map to COCO-17 (BODY_25 neck = 1, mid-hip = 8) do not count
     const neckOnly = Array.from({ length: 75 }, () => 0);
     neckOnly[3 * 1 + 2] = 1; neckOnly[3 * 8 + 2] = 1;
-    expect(pickPerson([neckOnly, fragment], layout)).toBe(1);
+    expect(rankPeople([neckOnly, fragment], layout)[0]).toBe(fragment);
+    // ties keep the file's order, whatever the number of people (no engine-dependent sort)
+    const twins = Array.from({ length: 12 }, () => fragment.slice());
+    const ranked = rankPeople([neckOnly, ...twins, whole], layout);
+    expect(ranked[0]).toBe(whole);
+    expect(ranked.slice(1, 13)).toEqual(twins);
+    ranked.slice(1, 13).forEach((p, i) => expect(p).toBe(twins[i]));
+    expect(ranked[13]).toBe(neckOnly);
   });
 
   it('validates files, naming the file and field', () => {

@@ -13,50 +13,17 @@
  * jumps (a gap over MAX_GAP_S or time going back: fusion/segments.ts) and when the camera array changes. A target
  * frame set with fewer than 2 usable views gets no pose (with the reason); absent views and joints in other frame
  * sets of the window are masked. The fallback to robust triangulation is the single-frame lifter's (fallback.ts),
- * on the temporal network's own error predictions.
+ * on the temporal network's own error predictions. The batched network steps are temporal-batch.ts.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { Camera } from '../geometry/camera';
 import type { FrameViews, FusionMethod, Pose3D } from '../fusion/types';
-import { isTimeJump } from '../fusion/segments';
 import { sameRig } from '../fusion/same-rig';
-import { NUM_JOINTS } from '../keypoints/coco17';
 import { TriangulationMethod } from '../triangulation/methods';
 import { applyFallback, DEFAULT_FALLBACK_RULE, type FallbackRule } from './fallback';
-import { canonicalToWorld, frameFeatures, N_FEATURES, type FrameFeatures } from './features';
 import type { LiftResult } from './lifter';
-import { temporalInputSize, type TemporalNet } from './temporal-model';
-import { selectWindow, timeFeatures, WINDOW_CONSTANTS } from './window';
-
-const J = NUM_JOINTS;
-
-/** One frame set after the encoder. */
-interface Encoded {
-  time: number;
-  f: FrameFeatures;
-  /** World pose (J×3) from the encoder, null where the features were not ok. */
-  world: Float64Array | null;
-  logErr: Float32Array | null;
-  emb: Float32Array | null;
-}
-
-/** A frame set to lift: its window (indices into `all`, the past and the call), the result written to out[i]. */
-interface Target {
-  i: number;
-  idx: number[];
-  nPast: number;
-  all: Encoded[];
-  out: LiftResult[];
-}
-
-/** One call's work between encoding and keeping its history. */
-interface Call {
-  frames: ReadonlyArray<FrameViews>;
-  all: Encoded[];
-  segStart: number[];
-  out: LiftResult[];
-  targets: Target[];
-}
+import { encodeFrameSets, planCall, runTargets, type Call, type Encoded } from './temporal-batch';
+import type { TemporalNet } from './temporal-model';
+import { WINDOW_CONSTANTS } from './window';
 
 export interface TemporalOptions {
   offline?: boolean;
@@ -121,8 +88,8 @@ export class TemporalLifterMethod implements FusionMethod {
     if (!times || times.length !== frames.length)
       throw new Error(`${this.id}: needs one time per frame set (got ${times ? times.length : 'none'} for ${frames.length})`);
     this.useRig(cameras);
-    const call = this.plan(frames, await this.encode(cameras, frames, times));
-    await this.runTargets(call.targets);
+    const call = this.plan(frames, await encodeFrameSets(this.net, cameras, frames, times, this.batchSize));
+    await runTargets(this.net, call.targets, this.batchSize);
     await this.finish(cameras, call);
     return call.out;
   }
@@ -136,9 +103,9 @@ export class TemporalLifterMethod implements FusionMethod {
     const mine = forks.every((f): f is TemporalLifterMethod => f instanceof TemporalLifterMethod && f.net === this.net && f.timing === this.timing);
     if (!mine) return Promise.all(forks.map(async (f, k) => (await f.estimateFrames(cameras, [views[k]], [time]))[0]));
     for (const f of forks) f.useRig(cameras);
-    const enc = await this.encode(cameras, views, views.map(() => time));
+    const enc = await encodeFrameSets(this.net, cameras, views, views.map(() => time), this.batchSize);
     const calls = forks.map((f, k) => f.plan([views[k]], [enc[k]]));
-    await this.runTargets(calls.flatMap((c) => c.targets));
+    await runTargets(this.net, calls.flatMap((c) => c.targets), this.batchSize);
     for (const [k, f] of forks.entries()) await f.finish(cameras, calls[k]);
     return calls.map((c) => c.out[0].pose);
   }
@@ -148,40 +115,9 @@ export class TemporalLifterMethod implements FusionMethod {
     this.cameras = cameras;
   }
 
-  /** The call's encoded frame sets after the held past: segments (a time jump starts afresh) and the windows to run. */
+  /** This call's windows, after this instance's held past. */
   private plan(frames: ReadonlyArray<FrameViews>, enc: Encoded[]): Call {
-    const all: Encoded[] = [...this.history];
-    const segStart: number[] = this.history.map(() => 0);
-    let start = 0;
-    for (const e of enc) {
-      const prev = all[all.length - 1];
-      if (prev && isTimeJump(prev.time, e.time)) start = all.length;
-      all.push(e);
-      segStart.push(start);
-    }
-    const segEnd = new Array<number>(all.length);
-    for (let i = all.length - 1; i >= 0; i--) segEnd[i] = i + 1 < all.length && segStart[i + 1] === segStart[i] ? segEnd[i + 1] : i + 1;
-    const t = all.map((e) => e.time);
-    const h0 = this.history.length;
-    const out: LiftResult[] = new Array(frames.length);
-    const targets: Target[] = [];
-    for (let i = 0; i < enc.length; i++) {
-      const k = h0 + i;
-      if (!all[k].world) {
-        out[i] = { pose: null, reason: all[k].f.reason ?? 'no usable views' };
-        continue;
-      }
-      targets.push({ i, all, out, ...selectWindow(t, k, this.timing === 'offline', segStart[k], segEnd[k]) });
-    }
-    return { frames, all, segStart, out, targets };
-  }
-
-  private async runTargets(targets: readonly Target[]): Promise<void> {
-    for (let s = 0; s < targets.length; s += this.batchSize) {
-      const chunk = targets.slice(s, s + this.batchSize);
-      const res = await this.runWindows(chunk);
-      chunk.forEach((c, k) => (c.out[c.i] = res[k]));
-    }
+    return planCall(this.history, this.timing === 'offline', frames, enc);
   }
 
   /** The fallback where the network steps aside, then the past the next call's windows can reach. */
@@ -192,110 +128,6 @@ export class TemporalLifterMethod implements FusionMethod {
     const lastStart = segStart[all.length - 1] ?? 0;
     const tEnd = all.length ? all[all.length - 1].time : 0;
     this.history = all.slice(lastStart).filter((e) => tEnd - e.time <= WINDOW_CONSTANTS.side_s + 1e-6);
-  }
-
-  /** Features and the single-frame encoder for every frame set of the call (batched). */
-  private async encode(cameras: readonly Camera[], frames: ReadonlyArray<FrameViews>, times: ArrayLike<number>): Promise<Encoded[]> {
-    const enc: Encoded[] = frames.map((views, i) => ({ time: times[i], f: frameFeatures(cameras, views), world: null, logErr: null, emb: null }));
-    const okIdx = enc.flatMap((e, i) => (e.f.ok ? [i] : []));
-    const V = cameras.length, F = N_FEATURES, Df = this.net.config.frame.dim;
-    for (let s = 0; s < okIdx.length; s += this.batchSize) {
-      const chunk = okIdx.slice(s, s + this.batchSize);
-      const B = chunk.length;
-      const tokens = new Float32Array(B * V * J * F), mask = new Float32Array(B * V * J), base = new Float32Array(B * J * 3);
-      chunk.forEach((i, b) => {
-        tokens.set(enc[i].f.tokens, b * V * J * F);
-        mask.set(enc[i].f.mask, b * V * J);
-        base.set(enc[i].f.base, b * J * 3);
-      });
-      const r = tf.tidy(() => this.net.frame.forwardDetailed(tf.tensor4d(tokens, [B, V, J, F]), tf.tensor3d(mask, [B, V, J]), tf.tensor3d(base, [B, J, 3])));
-      let pose: Float32Array, logErr: Float32Array, emb: Float32Array;
-      try {
-        [pose, logErr, emb] = (await Promise.all([r.pose.data(), r.logErr.data(), r.emb.data()])) as Float32Array[];
-      } finally {
-        tf.dispose([r.pose, r.logErr, r.emb]);
-      }
-      chunk.forEach((i, b) => {
-        const can = pose.subarray(b * J * 3, (b + 1) * J * 3);
-        const world = canonicalToWorld(enc[i].f, can);
-        if (!world.every(Number.isFinite)) {
-          enc[i].f = { ...enc[i].f, ok: false, reason: 'the network produced a non-finite pose' };
-          return;
-        }
-        enc[i].world = world;
-        enc[i].logErr = logErr.slice(b * J * 2, (b + 1) * J * 2);
-        enc[i].emb = emb.slice(b * J * Df, (b + 1) * J * Df);
-      });
-    }
-    return enc;
-  }
-
-  /** The temporal network on a batch of windows (each padded to the batch's longest). */
-  private async runWindows(chunk: readonly Target[]): Promise<LiftResult[]> {
-    const c = this.net.config, Df = c.frame.dim, nIn = temporalInputSize(c);
-    const B = chunk.length, T = Math.max(...chunk.map((w) => w.idx.length));
-    const x = new Float32Array(B * T * J * nIn);
-    const slot = new Float32Array(B * T);
-    const tpose = new Float32Array(B * J * 3);
-    const target = chunk.map((w) => w.nPast);
-    const ref = new Float64Array(J * 3);
-    chunk.forEach((w, b) => {
-      const all = w.all;
-      const tg = all[w.idx[w.nPast]];
-      const Q = tg.f.frame, A = tg.f.anchor;
-      const toRef = (world: Float64Array, into: Float64Array) => {
-        for (let j = 0; j < J; j++) {
-          const dx = world[3 * j] - A[0], dy = world[3 * j + 1] - A[1], dz = world[3 * j + 2] - A[2];
-          for (let r = 0; r < 3; r++) into[3 * j + r] = Q[3 * r] * dx + Q[3 * r + 1] * dy + Q[3 * r + 2] * dz;
-        }
-      };
-      toRef(tg.world!, ref);
-      for (let n = 0; n < 3 * J; n++) tpose[b * J * 3 + n] = ref[n];
-      const tp = tpose.subarray(b * J * 3, (b + 1) * J * 3);
-      w.idx.forEach((k, s) => {
-        const e = all[k];
-        if (!e.world) return; // masked slot
-        slot[b * T + s] = 1;
-        toRef(e.world, ref);
-        const tau = e.time - tg.time;
-        for (let j = 0; j < J; j++) {
-          const at = ((b * T + s) * J + j) * nIn;
-          x.set(e.emb!.subarray(j * Df, (j + 1) * Df), at);
-          let o = at + Df;
-          for (let r = 0; r < 3; r++) x[o++] = ref[3 * j + r];
-          for (let r = 0; r < 3; r++) x[o++] = (ref[3 * j + r] - tp[3 * j + r]) * c.diff_scale;
-          x[o++] = e.logErr![2 * j];
-          x[o++] = e.logErr![2 * j + 1];
-          timeFeatures(tau, c.time_scale_s, x, o);
-        }
-      });
-    });
-    const { pose, logErr } = await this.net.run(x, slot, target, tpose, B, T);
-    return chunk.map((w, b) => {
-      const all = w.all;
-      const tg = all[w.idx[w.nPast]];
-      const joints = canonicalToWorld(tg.f, pose.subarray(b * J * 3, (b + 1) * J * 3));
-      if (!joints.every(Number.isFinite)) return { pose: null, reason: 'the network produced a non-finite pose' };
-      let predErr = 0, baseErr = 0;
-      for (let j = 0; j < J; j++) {
-        predErr += Math.exp(logErr[(b * J + j) * 2]);
-        baseErr += Math.exp(logErr[(b * J + j) * 2 + 1]);
-      }
-      const first = all[w.idx[0]].time, last = all[w.idx[w.idx.length - 1]].time;
-      return {
-        pose: {
-          joints,
-          valid: new Uint8Array(J).fill(1),
-          info: {
-            views: tg.f.nViews,
-            predictedErrorMm: Math.round((predErr / J) * 1e4) / 10,
-            predictedTriangulationErrorMm: Math.round((baseErr / J) * 1e4) / 10,
-            windowFrameSets: w.idx.filter((k) => all[k].world).length,
-            windowMs: Math.round((last - first) * 1000),
-          },
-        },
-      };
-    });
   }
 
   dispose(): void {

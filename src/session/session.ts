@@ -12,12 +12,13 @@ import type { Camera } from '../geometry/camera';
 import type { DetectedFrameSet, FusedFrameSet } from '../fusion/flow';
 import { personPoses } from '../fusion/flow';
 import { Channel } from '../fusion/channel';
-import type { DetectorInfo, FrameSource, SourceSink, SourceView, TileState } from '../cameras/source';
+import type { FrameSource } from '../cameras/source';
 import type { MultiTake } from '../take/multi';
-import { TakeCollector } from './collector';
 import { MetricsStore } from './metrics';
 import { FusionQueue } from './queue';
 import { RunRates } from './run-rates';
+import { ProgressEta, runSink, type SinkHost } from './sink';
+import { SessionTakes } from './takes';
 import { deriveMessages, deriveThreeD, NO_3D, NO_DETECTOR, offers, type Offers, type SessionMessage, type SessionState, type SourceState } from './state';
 
 /** What the session needs of fusion (src/fusion/fuser.ts): the pipeline on this thread or the fusion worker's client. */
@@ -43,9 +44,8 @@ export class Session {
   private source: FrameSource | null = null;
   private readonly now: () => number;
   private readonly runRates = new RunRates();
-  private runFrames: TakeCollector | null = null;
-  private recorder: TakeCollector | null = null;
-  private progressStart = NaN;
+  private readonly takes = new SessionTakes();
+  private readonly eta = new ProgressEta();
   private readonly queue: FusionQueue<{ f: DetectedFrameSet; run: number; arrived: number }>;
 
   constructor(private readonly fuser: SessionFuser, opts: SessionOptions = {}) {
@@ -161,31 +161,31 @@ export class Session {
   // ---- results ----
   startRecording(): void {
     const t = this.state.threeD;
-    if (this.recorder || !this.offers.record.ok || !t.rig) return;
-    this.recorder = new TakeCollector(t.rig);
+    if (this.takes.recording || !this.offers.record.ok || !t.rig) return;
+    this.takes.startRecording(t.rig);
     this.update({ recording: { active: true, frames: 0 } });
   }
 
   /** Stops recording; the take holds exactly the frames the count showed (null with fewer than two). */
   stopRecording(): MultiTake | null {
-    const r = this.recorder;
+    const r = this.takes.endRecording();
     if (!r) return null;
-    this.recorder = null;
     this.update({ recording: { active: false, frames: r.count } });
     return r.take({ recordedAt: new Date().toISOString(), source: this.state.source.kind });
   }
 
   /** The run's result as a take: every frame set of a processed video or take, without recording (version 2 with several people). */
   runTake(): MultiTake | null {
-    return this.runFrames?.take({ processedAt: new Date().toISOString(), source: this.state.source.kind }) ?? null;
+    return this.takes.runTake({ processedAt: new Date().toISOString(), source: this.state.source.kind });
   }
 
   // ---- internals ----
   private async startSource(source: FrameSource, run: number): Promise<void> {
+    const sink = runSink(run, this.sinkHost, this.eta);
     try {
-      await source.start(this.sink(run));
+      await source.start(sink);
     } catch (e) {
-      return this.sink(run).failed(e instanceof Error ? e.message : String(e));
+      return sink.failed(e instanceof Error ? e.message : String(e));
     }
     if (run === this.state.source.run && this.state.source.phase === 'starting') this.patchSource({ phase: 'running' });
   }
@@ -196,47 +196,20 @@ export class Session {
     this.detections.emit(null);
     this.metrics.resetRun();
     this.runRates.reset(this.now());
-    this.runFrames = null;
+    this.takes.clearRun();
     this.queue.clear();
-    this.progressStart = NaN;
+    this.eta.reset();
   }
 
-  /** The sink handed to the source of run `run`: calls from a source that was replaced are ignored. */
-  private sink(run: number): SourceSink {
-    // A stopped source's late calls (a detection still in flight) are ignored; a paused take may still be scrubbed.
-    const live = () => run === this.state.source.run && this.source !== null && this.state.source.phase !== 'stopped';
-    return {
-      views: (views: readonly SourceView[], ownRig?: readonly Camera[] | null) => {
-        if (live()) this.patchSource({ views: views.slice(), ownRig: ownRig ?? null });
-      },
-      frameSet: (f: DetectedFrameSet) => (live() ? this.onFrameSet(f, run) : undefined),
-      tiles: (tiles: readonly TileState[]) => {
-        if (live()) this.patchSource({ tiles });
-      },
-      detector: (info: Partial<DetectorInfo>) => {
-        if (live()) this.patchSource({ detector: { ...this.state.source.detector, ...info } });
-      },
-      progress: (done: number, total: number) => {
-        if (!live()) return;
-        const t = this.now();
-        if (done === 0 || Number.isNaN(this.progressStart)) this.progressStart = t;
-        const rate = done > 0 ? done / Math.max(t - this.progressStart, 1) : 0;
-        this.patchSource({ progress: { done, total, etaS: done >= 2 && rate > 0 ? (total - done) / rate / 1000 : null } });
-      },
-      finished: () => {
-        if (!live()) return;
-        // Finished once the last frame sets are fused too (a take does not wait for them): the run is then whole.
-        void this.queue.idle().then(() => {
-          if (!live()) return;
-          const s = this.state.source;
-          this.patchSource({ phase: 'finished', progress: s.progress ? { ...s.progress, etaS: 0 } : null });
-        });
-      },
-      failed: (message: string) => {
-        if (live()) this.patchSource({ phase: 'error', error: message });
-      },
-    };
-  }
+  /** What the sink of a run (sink.ts) asks of the session: a stopped or replaced source's late calls are ignored. */
+  private readonly sinkHost: SinkHost = {
+    live: (run) => run === this.state.source.run && this.source !== null && this.state.source.phase !== 'stopped',
+    sourceState: () => this.state.source,
+    patchSource: (patch) => this.patchSource(patch),
+    frameSet: (f, run) => this.onFrameSet(f, run),
+    idle: () => this.queue.idle(),
+    now: () => this.now(),
+  };
 
   private onFrameSet(f: DetectedFrameSet, run: number): void | Promise<void> {
     const lost = f.status.filter((s) => s === 'lost').length;
@@ -281,23 +254,14 @@ export class Session {
     const now = this.now();
     this.runRates.fused(personPoses(f), arrived);
     this.metrics.add(f, now / 1000);
-    if (this.state.source.finite) {
-      if (this.runFrames?.rig !== rig) this.runFrames = new TakeCollector(rig);
-      this.runFrames.add(f);
-    }
-    let note = this.state.note;
-    if (this.recorder && this.recorder.rig !== rig) {
-      const n = this.recorder.count;
-      this.recorder = null;
-      note = { level: 'warn', text: `Recording stopped after ${n} frames: the rig changed (a take has one rig).` };
-    }
-    this.recorder?.add(f);
+    const ended = this.takes.add(f, rig, this.state.source.finite);
+    const note: SessionState['note'] = ended === null ? this.state.note : { level: 'warn', text: `Recording stopped after ${ended} frames: the rig changed (a take has one rig).` };
     this.state = this.derive({
       ...this.state,
       note,
       stats: { ...this.state.stats, fusedSets: this.state.stats.fusedSets + 1 },
-      run: { frames: this.runFrames?.count ?? 0 },
-      recording: { active: !!this.recorder, frames: this.recorder?.count ?? this.state.recording.frames },
+      run: { frames: this.takes.runFrames },
+      recording: { active: this.takes.recording, frames: this.takes.recordedFrames ?? this.state.recording.frames },
     });
     this.notify();
     this.fused.emit(f);
@@ -316,14 +280,13 @@ export class Session {
       this.fuser.setRig(after.rig);
       this.queue.dropWaiting();
       if (!after.available) this.fused.emit(null);
-      if (this.recorder && !after.available) this.stopRecordingWithNote('the source has nothing in 3D any more');
+      if (this.takes.recording && !after.available) this.stopRecordingWithNote('the source has nothing in 3D any more');
     }
     this.notify();
   }
 
   private stopRecordingWithNote(why: string): void {
-    const n = this.recorder?.count ?? 0;
-    this.recorder = null;
+    const n = this.takes.endRecording()?.count ?? 0;
     this.state = this.derive({ ...this.state, recording: { active: false, frames: n }, note: { level: 'warn', text: `Recording stopped after ${n} frames: ${why}.` } satisfies SessionMessage });
   }
 

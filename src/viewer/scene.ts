@@ -8,10 +8,9 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Camera } from '../geometry/camera';
 import { COCO17_NAMES } from '../keypoints';
 import { personPoses, type FusedFrameSet } from '../fusion/flow';
-import { poseCentre } from './compare';
 import { DisagreementLayer } from './disagreement';
-import { displayUp, rigExtent } from './display-frame';
 import { Frustums } from './frustums';
+import { ViewFraming } from './framing';
 import { ViewResources } from './resources';
 import { SkeletonObject, type PoseLike } from './skeleton';
 import { METHOD_COLORS } from './styles';
@@ -53,10 +52,7 @@ export interface ViewSource {
   cameras(): readonly Camera[] | null;
 }
 
-const scratchV = new THREE.Vector3();
-const Y_UP = new THREE.Vector3(0, 1, 0);
 const ORIGIN = new THREE.Vector3();
-const SIDE_OFFSET = 1.1; // metres between the two skeletons side by side
 /** The methods the scene can draw a skeleton for: any of the registry's (it draws those a frame set holds). */
 const METHOD_IDS = ALL_METHOD_IDS;
 
@@ -72,27 +68,21 @@ export class ParallaxView {
   private truth: SkeletonObject;
   private truthSide: SkeletonObject;
   private people: PeopleLayer;
-  /** The rig's up in the world group's frame (labels go above heads along it). */
-  private up = new THREE.Vector3(0, 1, 0);
   private disagreement: DisagreementLayer;
   private frustums: Frustums;
   /** Everything in the calibration's world frame, turned so the rig's up is the screen's (display-frame.ts). */
   private world = new THREE.Group();
   private rig: readonly Camera[] | null = null;
-  private oriented = false;
-  /** (SIDE_OFFSET, 0, 0) on screen, in the world group's frame (set with the orientation). */
-  private sideOffset = new THREE.Vector3(SIDE_OFFSET, 0, 0);
+  private framing: ViewFraming;
   private settings: ViewSettings = DEFAULT_VIEW;
   private lastFused: FusedFrameSet | null = null;
   private dirty = true;
   private raf = 0;
   private lastRender = 0;
-  private framed = false;
   private resizeObs: ResizeObserver;
   private tooltip: HTMLDivElement;
   private raycaster = new THREE.Raycaster();
   private pointer = new THREE.Vector2();
-  private centre = new Float64Array(3);
   private renderTimes: number[] = [];
 
   constructor(
@@ -111,6 +101,7 @@ export class ParallaxView {
     this.controls.target.set(0, 0.9, 0);
     this.controls.update();
     this.controls.addEventListener('change', this.onChange);
+    this.framing = new ViewFraming(this.camera, this.controls, this.world);
 
     const grid = new THREE.GridHelper(10, 10, 0x56607a, 0x2e3340); // 1 m cells
     const fine = new THREE.GridHelper(10, 50, 0x1f232b, 0x1f232b);
@@ -194,33 +185,12 @@ export class ParallaxView {
     this.dirty = false;
   };
 
-  /**
-   * A new rig: stand its up on the screen's. The first rig, or one with another up, also backs the camera off until
-   * every camera of it is in view; other changes (a camera dropped or added) leave the user's view alone.
-   */
+  /** A new rig: the framing turns the world (and may refit the view); the poses are drawn again in the new frame. */
   private orient(rig: readonly Camera[] | null): void {
     this.rig = rig;
-    if (!rig || rig.length < 2) return;
-    const [ux, uy, uz] = displayUp(rig);
-    const q = new THREE.Quaternion().setFromUnitVectors(scratchV.set(ux, uy, uz), Y_UP);
-    const refit = !this.oriented || q.angleTo(this.world.quaternion) > 0.02;
-    this.oriented = true;
-    this.world.quaternion.copy(q);
-    this.world.updateMatrixWorld();
-    this.sideOffset.set(SIDE_OFFSET, 0, 0).applyQuaternion(q.invert());
-    this.up.set(ux, uy, uz);
+    if (!this.framing.orient(rig)) return;
     this.lastFused = null;
     this.dirty = true;
-    if (!refit) return;
-    const { centre, radius } = rigExtent(rig);
-    const c = scratchV.set(centre[0], centre[1], centre[2]).applyQuaternion(this.world.quaternion);
-    const dir = this.camera.position.clone().sub(this.controls.target).normalize();
-    // 1.5 × the rig's radius keeps the far and side cameras of a ring in a landscape 50° view, the person large.
-    const fit = 1.5 * Math.max(radius, 1.5) * Math.max(1, 1.6 / this.camera.aspect);
-    this.controls.target.set(c.x, 0.9, c.z);
-    this.camera.position.copy(this.controls.target).addScaledVector(dir, fit);
-    this.controls.update();
-    this.framed = false; // centre on the person again when one appears
   }
 
   private apply(f: FusedFrameSet | null): void {
@@ -228,7 +198,7 @@ export class ParallaxView {
     const [a, b] = s.compare;
     const side = s.layout === 'side';
     let anchor: PoseLike | null = null;
-    const offset = this.sideOffset;
+    const offset = this.framing.sideOffset;
     const poses = personPoses(f);
     for (const id of METHOD_IDS) {
       const pose = s.visible[id] ? (poses[id] ?? null) : null;
@@ -242,29 +212,14 @@ export class ParallaxView {
       if (s.trails) tr.push(pose);
       if (pose && !anchor) anchor = pose;
     }
-    this.people.update(f, s.visible, (id) => (side && id === b ? offset : ORIGIN), s.showTruth, this.up);
+    this.people.update(f, s.visible, (id) => (side && id === b ? offset : ORIGIN), s.showTruth, this.framing.up);
     const gt = f?.frame.gt && s.showTruth ? f.frame.gt : null;
     this.truth.update(gt);
     this.truthSide.update(side ? gt : null);
     this.truthSide.group.position.copy(offset);
     this.disagreement.update(poses[a] && s.visible[a] ? poses[a] : null, poses[b] && s.visible[b] ? poses[b] : null, s.thresholdCm, side);
 
-    const target = anchor ?? gt;
-    if (target && (s.follow || !this.framed)) {
-      const w = poseCentre({ joints: target.joints, valid: target.valid }, this.centre);
-      if (w) {
-        const c = scratchV.set(w[0], w[1], w[2]).applyQuaternion(this.world.quaternion);
-        const k = this.framed ? 0.15 : 1; // ease the follow, jump the first time
-        const dx = (c.x + (side ? SIDE_OFFSET / 2 : 0) - this.controls.target.x) * k;
-        const dz = (c.z - this.controls.target.z) * k;
-        this.controls.target.x += dx;
-        this.controls.target.z += dz;
-        this.camera.position.x += dx;
-        this.camera.position.z += dz;
-        this.controls.update();
-        this.framed = true;
-      }
-    }
+    this.framing.track(anchor ?? gt, s.follow, side);
   }
 
   private onPointer = (e: PointerEvent) => {
