@@ -29,6 +29,7 @@ import { parseInteger } from './lib/args';
 import { REPO_ROOT } from './lib/node-tf';
 import { loadPose2SimToml } from './lib/pose2sim';
 import { boneLengthStats } from './lib/real-stats';
+import { quantile } from '../src/util/stats';
 
 const DEMO = join(REPO_ROOT, '..', 'shared', 'data', 'pose2sim-demo');
 const VIDEOS = ['cam01', 'cam02', 'cam03', 'cam04'].map((c) => join(DEMO, 'videos', `${c}.mp4`));
@@ -38,11 +39,6 @@ const { values: args } = parseArgs({ options: { 'max-side': { type: 'string', de
 const maxSide = parseInteger(args['max-side'], '--max-side');
 const maxFrames = parseInteger(args.frames, '--frames', { min: 1, max: 1_000_000 });
 
-const quantile = (xs: number[], q: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 

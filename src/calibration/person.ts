@@ -22,6 +22,7 @@ import { defaultTriangulationOptions, dltPoint, prepareRig, type Observation } f
 import { relativePose, type Correspondences } from './essential';
 import { bundleAdjustPoints, type PointObservations } from './person-bundle';
 import { alignRig, estimateStature, floorFromFeet, personTrack, transformPoints, transformRig, type Similarity } from './person-frame';
+import { median } from '../util/stats';
 
 export interface PersonCalibrationOptions {
   /** Keypoints scored below this are not used. */
@@ -154,7 +155,7 @@ export function reprojectionStats(cameras: readonly Camera[], X: Float64Array, o
   });
   return {
     rms: errs.map((e) => (e.length ? Math.sqrt(e.reduce((s, x) => s + x * x, 0) / e.length) : NaN)),
-    median: errs.map((e) => (e.length ? [...e].sort((a, b) => a - b)[e.length >> 1] : NaN)),
+    median: errs.map((e) => median(e)),
   };
 }
 

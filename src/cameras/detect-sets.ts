@@ -10,6 +10,7 @@ import type { DetectionClient } from '../detection/client';
 import type { BackendChoice, ModelId } from '../detection/models';
 import { NUM_JOINTS } from '../keypoints';
 import { emptyTile, type SourceSink, type TileState } from './source';
+import { median } from '../util/stats';
 
 export interface Grab {
   bitmap: ImageBitmap;
@@ -190,8 +191,3 @@ export function countConfident(kp: Float32Array, thr: number): number {
   return n;
 }
 
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
