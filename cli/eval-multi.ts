@@ -50,7 +50,7 @@ async function aloneRatio(file: string, fusion: PeopleFusion, score: MultiScore)
       const f = alone.frames[fi];
       if (!f.gt) continue;
       const [res] = await fusion.fuse(alone.cameras, [{ id, views: f.views }], f.time);
-      for (const [m, pose] of Object.entries(res.poses)) if (pose) errs.get(m)![fi] = mpjpe(pose.joints, pose.valid, { id, ...f.gt });
+      for (const [m, pose] of Object.entries(res.poses)) if (pose) errs.get(m)![fi] = mpjpe(pose.joints, pose.valid, f.gt);
     }
     for (const m of score.methods) {
       const pp = m.perPerson.get(id)!, r = out.get(m.method)!, a = errs.get(m.method)!;

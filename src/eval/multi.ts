@@ -76,7 +76,7 @@ export async function runMultiTake(
 }
 
 /** Mean joint error (m) over joints valid in both; NaN when none. */
-export function mpjpe(joints: Float64Array, valid: Uint8Array, truth: PersonTruth): number {
+export function mpjpe(joints: Float64Array, valid: Uint8Array, truth: Pick<PersonTruth, 'joints' | 'valid'>): number {
   let s = 0, n = 0;
   for (let j = 0; j < NUM_JOINTS; j++) {
     if (!valid[j] || !truth.valid[j]) continue;
