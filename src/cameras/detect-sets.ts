@@ -3,7 +3,7 @@
  * worker, keeps each tile's numbers (rates, drops, skew, detections), the detector's figures, and the timing of
  * every set for the benchmarks, and turns the result into a frame set for the session.
  */
-import type { DetectedFrameSet, ViewStatus } from '../fusion/flow';
+import { viewStatus, type DetectedFrameSet, type ViewStatus } from '../fusion/flow';
 import type { FrameViews } from '../fusion/types';
 import type { MultiFrameViews } from '../people/types';
 import type { DetectionClient } from '../detection/client';
@@ -180,7 +180,7 @@ export function setViews(
     const kp = here ? (people ? list![0] ?? null : views[i] ?? null) : null;
     outViews.push(kp);
     outPeople.push(list);
-    status.push(lost[i] ? 'lost' : kp ? 'ok' : 'no-detection');
+    status.push(viewStatus(lost[i] ? null : kp ? [kp] : []));
   }
   return people ? { views: outViews, status, people: outPeople } : { views: outViews, status };
 }
