@@ -152,12 +152,12 @@ export async function processPeople(
     },
   })), fps, labels, runMeta, true)));
   files.push(detPath);
-  if (exported.length > 1) {
+  if (exported.length > 0) {
     const frame = exportFrame(cameras);
     for (const m of methods) {
       for (const format of ALL_EXPORT_FORMATS.filter((f) => f !== 'bvh')) {
         try {
-          for (const file of runPeopleExport({ format, method: m.id, fps, times: rel, people: exported.map((p) => ({ id: p.id, poses: p.written[m.id] })), tagged: true, frame, baseName: o.baseName })) {
+          for (const file of runPeopleExport({ format, method: m.id, fps, times: rel, people: exported.map((p) => ({ id: p.id, poses: p.written[m.id] })), tagged: true, everyone: true, frame, baseName: o.baseName })) {
             const path = join(o.outDir, file.name);
             writeFileSync(path, file.data);
             files.push(path);

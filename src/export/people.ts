@@ -31,6 +31,11 @@ export type PeopleExportRequest = Omit<FileExportRequest, 'poses'> & {
   people: readonly PersonSequence[];
   /** The take holds several people: file names say whose (…-P2.csv, …-all.csv). False: one person's plain names. */
   tagged: boolean;
+  /**
+   * Everyone's file (…-all, as for several people) even when one person is given: a batch run's files then do not
+   * depend on how many people it found. BVH stays one file per person.
+   */
+  everyone?: boolean;
 };
 
 export interface ExportFile {
@@ -49,8 +54,8 @@ export function peopleFileName(r: Pick<FileExportRequest, 'baseName' | 'method' 
 /** The export files of the request: one person's as the one-person exports write it, several people's as above. */
 export function runPeopleExport(r: PeopleExportRequest, onProgress?: Progress): ExportFile[] {
   if (r.people.length === 0) throw new Error(`No person has a ${r.method} pose to export.`);
-  const { people, tagged, ...base } = r;
-  if (people.length === 1) {
+  const { people, tagged, everyone, ...base } = r;
+  if (people.length === 1 && !(everyone && tagged && r.format !== 'bvh')) {
     const p = people[0];
     const poses = tagged && r.format === 'bvh' ? holdFirst(p.poses) : [...p.poses];
     const { data, mime } = runExportFile({ ...base, poses }, onProgress);
