@@ -160,8 +160,7 @@ export function reprojectionStats(cameras: readonly Camera[], X: Float64Array, o
 }
 
 function defaultLossScale(cameras: readonly Camera[]): number {
-  const d = cameras.map((c) => Math.hypot(c.width, c.height)).sort((a, b) => a - b);
-  return 0.004 * d[d.length >> 1];
+  return 0.004 * median(cameras.map((c) => Math.hypot(c.width, c.height)));
 }
 
 /**
@@ -301,8 +300,7 @@ export async function calibrateFromPerson(intrinsics: readonly Camera[], frames:
     if (r) {
       const ratios: number[] = [];
       for (const [k, z] of r.depth) { const za = rel[anchor]!.depth.get(k); if (za !== undefined) ratios.push(za / z); }
-      ratios.sort((a, b) => a - b);
-      s = c === anchor ? 1 : ratios.length >= 5 ? ratios[ratios.length >> 1] : NaN;
+      s = c === anchor ? 1 : ratios.length >= 5 ? median(ratios) : NaN;
     }
     if (!r || !Number.isFinite(s)) { unplaced.push(c); return makeCamera({ ...cam, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] }); }
     return makeCamera({ ...cam, R: r.pose.R, t: Array.from(r.pose.t, (v) => v * s) });

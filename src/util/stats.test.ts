@@ -20,5 +20,7 @@ describe('quantile (linear interpolation between order statistics)', () => {
     expect(median([7])).toBe(7);
     expect(median([10, 9, 100])).toBe(10);
     expect(quantileSorted(Float64Array.of(1, 2), 0.25)).toBe(1.25);
+    expect(median([1, Infinity, Infinity])).toBe(Infinity);
+    expect(median([1, 3, Infinity, Infinity])).toBe(Infinity);
   });
 });

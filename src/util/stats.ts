@@ -10,6 +10,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   if (n === 0) return NaN;
   const pos = (n - 1) * Math.min(1, Math.max(0, q));
   const lo = Math.floor(pos), hi = Math.ceil(pos);
+  // Equal neighbours (an order statistic hit exactly, or two infinities) are the answer: no ∞ − ∞.
+  if (sorted[lo] === sorted[hi]) return sorted[lo];
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
