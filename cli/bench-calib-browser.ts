@@ -26,6 +26,7 @@ import { detectCheckerboard } from './src/calibration/detect';
 import { rgbaToGray } from './src/calibration/image';
 import { renderBoard } from './src/calibration/synth';
 import { heldBoardPose } from './src/calibration/synthRig';
+import { median, quantile } from '../src/util/stats';
 
 function toCanvas(img) {
   const c = document.createElement('canvas');
@@ -57,8 +58,7 @@ window.runBench = (reps) => {
     const all = [], grabs = [];
     let found = 0;
     for (let r = 0; r < reps; r++) for (const c of frames) { const t = frame(c, fast); all.push(t.grab + t.detect); grabs.push(t.grab); if (t.found) found++; }
-    const sorted = [...all].sort((a, b) => a - b);
-    return { min: sorted[0], mean: all.reduce((a, v) => a + v, 0) / all.length, median: sorted[sorted.length >> 1], p90: sorted[Math.floor(0.9 * (sorted.length - 1))], grab: grabs.reduce((a, v) => a + v, 0) / grabs.length, found, n: all.length };
+    return { min: Math.min(...all), mean: all.reduce((a, v) => a + v, 0) / all.length, median: median(all), p90: quantile(all, 0.9), grab: grabs.reduce((a, v) => a + v, 0) / grabs.length, found, n: all.length };
   };
   return { liveBoard: run(boards, true), fullBoard: run(boards, false), liveEmpty: run(empty, true), fullEmpty: run(empty, false), ua: navigator.userAgent };
 };

@@ -21,6 +21,7 @@ import { installFakeCameras } from '../e2e/fixtures/fake-cameras';
 import { MODEL_IDS } from '../src/detection/models';
 import type { SetTiming } from '../src/cameras/detect-sets';
 import { REPO_ROOT } from './lib/node-tf';
+import { quantile } from '../src/util/stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,10 +55,6 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 const timings = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as { __parallaxCapture: { recentSets(): SetTiming[] } }).__parallaxCapture.recentSets());
 
-const quantile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
-};
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Opens the app with `nCams` fake cameras and starts capture; returns the backend the worker really uses. */

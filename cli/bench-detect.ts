@@ -14,6 +14,7 @@ import { createViewDetector } from '../src/detection/detector';
 import { MODEL_IDS, isModelId } from '../src/detection/models';
 import { REPO_ROOT, diskResolver, initNodeWasm } from './lib/node-tf';
 import { readFrames } from './lib/ffmpeg-frames';
+import { quantile } from '../src/util/stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,7 +49,6 @@ for (const m of models) {
   }
   const endTensors = tf.memory().numTensors;
   det.dispose();
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
+  const q = (p: number) => quantile(times, p).toFixed(1);
   console.log(`| ${m} | ${q(0.5)} | ${q(0.9)} | ${warmTensors} → ${endTensors} |`);
 }

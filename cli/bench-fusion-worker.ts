@@ -18,6 +18,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromiumArgs } from '../playwright.config';
 import { REPO_ROOT } from './lib/node-tf';
+import { quantile } from '../src/util/stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,10 +57,6 @@ if (!up) {
 const launchArgs = args.gpu ? [...chromiumArgs.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'] : chromiumArgs;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
 
-const quantile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
-};
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 
 interface Sample {

@@ -12,15 +12,11 @@ import type { FrameViews } from '../src/fusion/types';
 import { loadLifterFromDir } from '../src/lifter/load-node';
 import { TriangulationMethod } from '../src/triangulation/methods';
 import { projectPose, ringRig, seededRandom, standingPose } from '../src/testing/synthetic';
+import { median } from '../src/util/stats';
 
 const { values } = parseArgs({ options: { 'model-dir': { type: 'string' }, stem: { type: 'string', default: '' }, frames: { type: 'string', default: '256' } } });
 const N = Number(values.frames);
 const VIEWS = 4;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** Wall ms per call, and this process's CPU ms per call over all calls (less sensitive to other jobs on the box). */
 async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[] & { cpuMs: number }> {

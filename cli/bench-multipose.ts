@@ -29,6 +29,8 @@ import { parseInteger } from './lib/args';
 import { REPO_ROOT } from './lib/node-tf';
 import { loadPose2SimToml } from './lib/pose2sim';
 import { boneLengthStats } from './lib/real-stats';
+import { quantile } from '../src/util/stats';
+import { mpjpe } from '../src/eval/multi';
 
 const DEMO = join(REPO_ROOT, '..', 'shared', 'data', 'pose2sim-demo');
 const VIDEOS = ['cam01', 'cam02', 'cam03', 'cam04'].map((c) => join(DEMO, 'videos', `${c}.mp4`));
@@ -38,24 +40,11 @@ const { values: args } = parseArgs({ options: { 'max-side': { type: 'string', de
 const maxSide = parseInteger(args['max-side'], '--max-side');
 const maxFrames = parseInteger(args.frames, '--frames', { min: 1, max: 1_000_000 });
 
-const quantile = (xs: number[], q: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 
 /** Mean joint distance (mm) over joints valid in both poses. */
-function mpjpeMm(a: Pose3D, b: Pose3D): number {
-  let s = 0, n = 0;
-  for (let j = 0; j < NUM_JOINTS; j++) {
-    if (!a.valid[j] || !b.valid[j]) continue;
-    s += Math.hypot(a.joints[3 * j] - b.joints[3 * j], a.joints[3 * j + 1] - b.joints[3 * j + 1], a.joints[3 * j + 2] - b.joints[3 * j + 2]);
-    n++;
-  }
-  return n ? (1000 * s) / n : NaN;
-}
+const mpjpeMm = (a: Pose3D, b: Pose3D) => 1000 * mpjpe(a.joints, a.valid, b);
 
 const robust = new TriangulationMethod('robust');
 const single = (cams: readonly Camera[], frames: FrameViews[]) => frames.map((v) => robust.estimate(cams, v));

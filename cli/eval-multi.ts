@@ -21,6 +21,7 @@ import { PeopleFusion } from '../src/people/fuse';
 import { byMethodOrder, DEFAULT_METHOD_IDS } from '../src/fusion/registry';
 import { parseMultiTake } from '../src/take/multi';
 import { parseTake, TakeError } from '../src/take/take';
+import { quantile } from '../src/util/stats';
 
 const usage = 'usage: npm run eval:multi -- <take.json> [more takes] [--methods robust,dlt,lifter] [--json out.json] [--per-person-calls]';
 
@@ -30,8 +31,7 @@ interface AloneRatio { multiMm: number; aloneMm: number; frames: number }
 const LIVE_TEMPORAL = ['lifter-temporal', 'robust-smoothed'];
 
 function meanP95(xs: number[]): { mean: number; p95: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  return { mean: s.reduce((a, b) => a + b, 0) / Math.max(s.length, 1), p95: s.length ? s[Math.floor(0.95 * (s.length - 1))] : NaN };
+  return { mean: xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1), p95: quantile(xs, 0.95) };
 }
 
 async function aloneRatio(file: string, fusion: PeopleFusion, score: MultiScore): Promise<Map<string, AloneRatio>> {
@@ -50,7 +50,7 @@ async function aloneRatio(file: string, fusion: PeopleFusion, score: MultiScore)
       const f = alone.frames[fi];
       if (!f.gt) continue;
       const [res] = await fusion.fuse(alone.cameras, [{ id, views: f.views }], f.time);
-      for (const [m, pose] of Object.entries(res.poses)) if (pose) errs.get(m)![fi] = mpjpe(pose.joints, pose.valid, { id, ...f.gt });
+      for (const [m, pose] of Object.entries(res.poses)) if (pose) errs.get(m)![fi] = mpjpe(pose.joints, pose.valid, f.gt);
     }
     for (const m of score.methods) {
       const pp = m.perPerson.get(id)!, r = out.get(m.method)!, a = errs.get(m.method)!;

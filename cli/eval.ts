@@ -4,7 +4,8 @@
  * Scores every 3D method on each take against its ground truth, per number of views used. By default: dlt, robust
  * and the lifter (with its triangulation fallback; 'lifter-raw' is the network alone). When the lifter's weights
  * cannot be loaded, the default run says so and scores the others. Takes of version 2 (several people) are scored
- * by the multi-person chain instead (cli/eval-multi.ts, run on them after the others, with --methods and --json).
+ * by the multi-person chain instead (cli/eval-multi.ts, run on them after the others, with --methods and --json;
+ * beside version 1 takes its report goes to out.people.json, out.json keeping the version 1 report).
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,8 @@ import { parseInteger, parsePositiveIntList, refuseRepeatedPaths } from './lib/a
 import { LIMITS } from '../src/take/limits';
 import { ALL_METHOD_IDS, createMethods, KNOWN_METHOD_IDS } from '../src/eval/methods';
 
-const usage = `usage: npm run eval -- <take.json> [more takes] [--views 2,3,4] [--methods ${ALL_METHOD_IDS.join(',')}] (known: ${KNOWN_METHOD_IDS.join(', ')}) [--max-subsets 10] [--json out.json]\n  (takes of version 2, several people, are scored per person as npm run eval:multi does; --views and --max-subsets do not apply to them)`;
+const usage = `usage: npm run eval -- <take.json> [more takes] [--views 2,3,4] [--methods ${ALL_METHOD_IDS.join(',')}] (known: ${KNOWN_METHOD_IDS.join(', ')}) [--max-subsets 10] [--json out.json]\n  (takes of version 2, several people, are scored per person as npm run eval:multi does; --views and --max-subsets do not apply to them;
+   their --json report goes to out.people.json beside version 1 takes' out.json, to out.json when every take is version 2)`;
 
 /** The take's text, after checking it is a file small enough for JSON.parse to hold (LIMITS.maxTakeBytes). */
 function readTakeText(file: string): string {

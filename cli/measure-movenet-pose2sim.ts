@@ -18,6 +18,7 @@ import { isModelId, type ModelId } from '../src/detection/models';
 import { REPO_ROOT } from './lib/node-tf';
 import { loadPose2SimToml } from './lib/pose2sim';
 import { detectVideos } from './lib/detect-videos';
+import { quantile } from '../src/util/stats';
 
 const DEMO = join(REPO_ROOT, '..', 'shared', 'data', 'pose2sim-demo');
 const VIDEOS = ['cam01', 'cam02', 'cam03', 'cam04'].map((c) => join(DEMO, 'videos', `${c}.mp4`));
@@ -35,12 +36,6 @@ const model = args.model!;
 if (!isModelId(model)) throw new Error(`unknown model ${model}`);
 const maxSide = Number(args['max-side']);
 
-function quantile(xs: number[], q: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q, lo = Math.floor(i), hi = Math.ceil(i);
-  return s[lo] + (s[hi] - s[lo]) * (i - lo);
-}
 const r = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const std = (xs: number[]) => {

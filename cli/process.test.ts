@@ -170,6 +170,9 @@ describe('npm run process', () => {
     expect(r.out).toMatch(/people found: 1 \(1 exported: P1\)/);
     expect(r.out).toMatch(/P1: 20 of 20 frame sets/);
     checkOutputs(join(dir, 'P1'), 'cam01', ['robust', 'dlt'], 20);
+    // One person found: everyone's files are still written, as for several (a batch's files do not depend on the count).
+    for (const ext of ['csv', 'json', 'trc', 'c3d']) expect(existsSync(join(dir, `cam01-robust-all.${ext}`)), ext).toBe(true);
+    expect(readFileSync(join(dir, 'cam01-robust-all.csv'), 'utf8').split('\n')[2]).toMatch(/^0,[0-9.]+,P1,/);
     const people = parseMultiTake(readFileSync(join(dir, 'cam01.people.take.json'), 'utf8'));
     expect(people.frames).toHaveLength(20);
     for (const f of people.frames) for (const v of f.views) expect(v!.length).toBeGreaterThanOrEqual(1);

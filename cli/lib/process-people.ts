@@ -16,7 +16,7 @@ import { DEFAULT_METHOD_IDS, methodLabel } from '../../src/fusion/registry';
 import type { FrameViews, Pose3D } from '../../src/fusion/types';
 import { PeopleStage } from '../../src/people/stage';
 import type { ViewPeople } from '../../src/people/types';
-import { buildTake, poseToJSON } from '../../src/record/take-poses';
+import { buildTake, recordedPerson } from '../../src/record/take-poses';
 import { resamplePeopleToReference, type KeypointTrack } from '../../src/sync';
 import { serializeMultiTake, type MultiTakeFrame } from '../../src/take/multi';
 import { ALL_EXPORT_FORMATS } from '../../src/export/export';
@@ -24,7 +24,7 @@ import { exportFrame } from '../../src/export/frame';
 import { runPeopleExport } from '../../src/export/people';
 import type { PoseLike } from '../../src/export/types';
 import { personLabel } from '../../src/people/label';
-import { fuseSequence, synchronise, writeExports, type ProcessOptions, type ProcessReport } from './process-run';
+import { fuseSequence, synchronise, syncMeta, writeExports, type ProcessOptions, type ProcessReport } from './process-run';
 
 /** Per view every person of every frame ([] = nobody, null = no such frame). */
 export interface PeopleTrack {
@@ -96,11 +96,12 @@ export async function processPeople(
   const rel = times.map((t) => t - t0);
   const fps = peopleTracks[reference].fps;
   const detPath = join(o.outDir, `${o.baseName}.people.take.json`);
-  const runMeta = { source: 'npm run process', ...(sync ? { sync: { reference: cameras[reference].name, views: sync.views.map((v, i) => ({ camera: cameras[i].name, ...v })) } } : {}) };
+  const syncInfo = syncMeta(cameras, sync, reference);
+  const runMeta = { source: 'npm run process', ...(syncInfo ? { sync: syncInfo } : {}) };
 
   // 2. Every method per person, over the frame sets the person is in; 3. the person's take and exports.
-  const ids = o.methods ?? DEFAULT_METHOD_IDS;
-  const methods = await createMethods(ids, { onUnavailable: (id, why) => problems.push(`method ${id} is not run: ${why}`) });
+  const methods = await createMethods(o.methods ?? DEFAULT_METHOD_IDS, { onUnavailable: (id, why) => problems.push(`method ${id} is not run: ${why}`) });
+  const ids = methods.map((m) => m.id);
   const minFrames = Math.min(o.minPersonFrames, frames.length);
   const people: PersonSummary[] = [];
   const labels = Object.fromEntries(methods.map((m) => [m.id, methodLabel(m.id)]));
@@ -129,13 +130,13 @@ export async function processPeople(
       views: (mine.get(i) ?? cameras.map(() => null)).map((v) => (v ? [Float32Array.from(v)] : null)),
       labels: null,
       gt: null,
-      extra: { poses3d: [{ id, poses: Object.fromEntries(methods.map((m) => [m.id, poseToJSON(poses[m.id][i])])) }] },
+      extra: { poses3d: [recordedPerson(id, ids, (m) => poses[m][i])] },
     }));
     const take = buildTake(cameras, takeFrames, fps, labels, { source: 'npm run process', person: id, label: summary.label });
     const takePath = join(dir, `${o.baseName}.take.json`);
     writeFileSync(takePath, serializeMultiTake(take));
     files.push(takePath);
-    const written = writeExports(cameras, methods.map((m) => m.id), poses, rel, fps, o, dir, files, problems);
+    const written = writeExports(cameras, ids, poses, rel, fps, o, dir, files, problems);
     exported.push({ id, poses, written });
   }
   // 4. The run as one take (every detection, which is whom, every person's 3D: the app's Record panel loads it) and
@@ -147,16 +148,16 @@ export async function processPeople(
     gt: null,
     extra: {
       association: association[i],
-      poses3d: exported.filter((p) => methods.some((m) => p.poses[m.id][i])).map((p) => ({ id: p.id, poses: Object.fromEntries(methods.map((m) => [m.id, poseToJSON(p.poses[m.id][i])])) })),
+      poses3d: exported.filter((p) => ids.some((m) => p.poses[m][i])).map((p) => recordedPerson(p.id, ids, (m) => p.poses[m][i])),
     },
   })), fps, labels, runMeta, true)));
   files.push(detPath);
-  if (exported.length > 1) {
+  if (exported.length > 0) {
     const frame = exportFrame(cameras);
     for (const m of methods) {
       for (const format of ALL_EXPORT_FORMATS.filter((f) => f !== 'bvh')) {
         try {
-          for (const file of runPeopleExport({ format, method: m.id, fps, times: rel, people: exported.map((p) => ({ id: p.id, poses: p.written[m.id] })), tagged: true, frame, baseName: o.baseName })) {
+          for (const file of runPeopleExport({ format, method: m.id, fps, times: rel, people: exported.map((p) => ({ id: p.id, poses: p.written[m.id] })), tagged: true, everyone: true, frame, baseName: o.baseName })) {
             const path = join(o.outDir, file.name);
             writeFileSync(path, file.data);
             files.push(path);
@@ -170,5 +171,5 @@ export async function processPeople(
   for (const m of methods) m.dispose?.();
   if (!people.some((p) => p.exported)) problems.push(`nobody was found in ${minFrames} or more frame sets: no person exported`);
   o.progress(1, 'done');
-  return { files, problems, sync, frames: frames.length, methods: methods.map((m) => m.id), people, counts, unassigned, detections };
+  return { files, problems, sync, frames: frames.length, methods: ids, people, counts, unassigned, detections };
 }

@@ -16,7 +16,7 @@ import { fillGaps } from '../../src/export/gap-fill';
 import type { PoseLike } from '../../src/export/types';
 import { DEFAULT_METHOD_IDS, methodLabel } from '../../src/fusion/registry';
 import type { FrameViews, FusionMethod, Pose3D } from '../../src/fusion/types';
-import { buildTake, poseToJSON } from '../../src/record/take-poses';
+import { buildTake, recordedPerson } from '../../src/record/take-poses';
 import { resampleToReference, synchronizeViews, type KeypointTrack, type SyncResult, type Timing } from '../../src/sync';
 import { serializeMultiTake, type MultiTakeFrame } from '../../src/take/multi';
 
@@ -70,6 +70,11 @@ export async function synchronise(
   return { sync, timings, reference };
 }
 
+/** The take's record of the synchronisation (null: none was run): the reference camera and every view's result. */
+export function syncMeta(cameras: readonly Camera[], sync: SyncResult | null, reference: number) {
+  return sync ? { reference: cameras[reference].name, views: sync.views.map((v, i) => ({ camera: cameras[i].name, ...v })) } : null;
+}
+
 export async function processDetections(cameras: readonly Camera[], tracks: readonly KeypointTrack[], o: ProcessOptions): Promise<ProcessReport> {
   const problems: string[] = [];
   const files: string[] = [];
@@ -86,8 +91,7 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
   }
 
   // 2. Fusion through the registry.
-  const ids = o.methods ?? DEFAULT_METHOD_IDS;
-  const methods: FusionMethod[] = await createMethods(ids, {
+  const methods: FusionMethod[] = await createMethods(o.methods ?? DEFAULT_METHOD_IDS, {
     onUnavailable: (id, why) => problems.push(`method ${id} is not run: ${why}`),
   });
   const poses = await fuseSequence(methods, cameras, frames, times, (f, id) => o.progress(0.3 + 0.6 * f, `fusing (${id})`));
@@ -96,25 +100,26 @@ export async function processDetections(cameras: readonly Camera[], tracks: read
 
   // 3. The take: 2D as fused, every method's 3D.
   const t0 = times[0];
+  const ids = methods.map((m) => m.id);
   const takeFrames: MultiTakeFrame[] = frames.map((views, f) => ({
     time: times[f] - t0,
     views: views.map((v) => (v ? [Float32Array.from(v)] : [])),
     labels: null,
     gt: null,
-    extra: { poses3d: [{ id: 0, poses: Object.fromEntries(methods.map((m) => [m.id, poseToJSON(poses[m.id][f])])) }] },
+    extra: { poses3d: [recordedPerson(0, ids, (m) => poses[m][f])] },
   }));
   const take = buildTake(cameras, takeFrames, tracks[reference].fps, Object.fromEntries(methods.map((m) => [m.id, methodLabel(m.id)])), {
     source: 'npm run process',
-    sync: sync ? { reference: cameras[reference].name, views: sync.views.map((v, i) => ({ camera: cameras[i].name, ...v })) } : null,
+    sync: syncMeta(cameras, sync, reference),
   });
   const takePath = join(o.outDir, `${o.baseName}.take.json`);
   writeFileSync(takePath, serializeMultiTake(take));
   files.push(takePath);
 
   // 4. Every export of every method, each in its target's frame (C3D Z up, as lab systems write it).
-  writeExports(cameras, methods.map((m) => m.id), poses, times.map((t) => t - t0), take.fps, o, o.outDir, files, problems);
+  writeExports(cameras, ids, poses, times.map((t) => t - t0), take.fps, o, o.outDir, files, problems);
   o.progress(1, 'done');
-  return { files, problems, sync, frames: frames.length, methods: methods.map((m) => m.id) };
+  return { files, problems, sync, frames: frames.length, methods: ids };
 }
 
 /**

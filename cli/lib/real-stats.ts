@@ -7,6 +7,7 @@
 import type { Pose3D } from '../../src/fusion/types';
 import { summarise, type ErrorStats } from '../../src/eval/evaluate';
 import { COCO17_FLIP, JOINT, NUM_JOINTS } from '../../src/keypoints/coco17';
+import { median } from '../../src/util/stats';
 
 export interface BoneStat {
   /** Frames where both ends of the bone were estimated. */
@@ -118,12 +119,11 @@ export function compareToReference(poses: ReadonlyArray<Pose3D | null>, refs: Re
     if (cP && cR && cP !== cR) mirrored++;
   }
   const n = perFrame.length;
-  const sortedScales = scales.sort((a, b) => a - b);
   return {
     ...summarise(perFrame, frames, noPose, covered, refJoints),
     meanOffsetMm: off.map((x) => (n ? x / n : NaN)) as [number, number, number],
     centredMeanMm: n ? centred.reduce((s, x) => s + x, 0) / n : NaN,
-    scaleRatio: sortedScales.length ? sortedScales[Math.floor(sortedScales.length / 2)] : NaN,
+    scaleRatio: median(scales),
     flippedFrames: flipped,
     mirroredFrames: mirrored,
     compared: n,

@@ -10,6 +10,7 @@ import { methodLabel } from '../fusion/registry';
 import { isLifterBackendChoice } from '../fusion/backend-select';
 import { WASM_PATH } from '../detection/models';
 import type { Session } from '../session/session';
+import { median } from '../util/stats';
 
 export type LifterState = { state: 'loading' } | { state: 'ready'; label: string } | { state: 'unavailable'; reason: string };
 
@@ -48,9 +49,7 @@ const RECENT = 30;
 
 /** Median lifter time per frame set over the last RECENT fused frame sets; NaN before any. */
 export function lifterLatencyMs(): number {
-  if (!recent.length) return NaN;
-  const s = [...recent].sort((a, b) => a - b);
-  return s[s.length >> 1];
+  return median(recent);
 }
 
 let started = false;

@@ -8,6 +8,7 @@ import { orthonormalize, rotationAngleBetween } from '../geometry/rotation';
 import { boardObjectPoints, type BoardSpec } from './board';
 import type { BoardObservation } from './bundle';
 import { solvePlanarPnP, type RigidPose } from './pose';
+import { median } from '../util/stats';
 
 export interface RigInit {
   cameras: Camera[];
@@ -53,7 +54,7 @@ export function averagePoses(poses: RigidPose[]): RigidPose {
   const m = mean(poses);
   if (poses.length < 3) return m;
   const dev = poses.map((p) => rotationAngleBetween(p.R, m.R) * 10 + Math.hypot(p.t[0] - m.t[0], p.t[1] - m.t[1], p.t[2] - m.t[2]) / Math.max(1e-9, Math.hypot(...m.t)));
-  const med = [...dev].sort((a, b) => a - b)[Math.floor(dev.length / 2)];
+  const med = median(dev);
   const inliers = poses.filter((_, i) => dev[i] <= 3 * med + 1e-9);
   return mean(inliers.length > 0 ? inliers : poses);
 }

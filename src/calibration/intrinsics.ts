@@ -8,6 +8,7 @@ import { boardObjectPoints, type BoardSpec } from './board';
 import { findHomography } from './homography';
 import { poseFromNormalizedHomography, viewResiduals, type RigidPose } from './pose';
 import { zhangIntrinsics } from './zhang';
+import { median } from '../util/stats';
 
 export interface IntrinsicsOptions {
   /** Keep k3 at 0 (default: when there are fewer than 10 views, where it is poorly determined). */
@@ -60,9 +61,7 @@ export function calibrateIntrinsics(
     idx.forEach((i, j) => (poses[i] = fit.poses[j]));
     rms = fit.rms;
     perViewRms = views.map((v, i) => (poses[i] ? viewRms(K, dist, poses[i]!, obj, v) : NaN));
-    const keptRms = idx.map((i) => perViewRms[i]).sort((a, b) => a - b);
-    const median = keptRms[Math.floor(keptRms.length / 2)];
-    const limit = Math.max(o.outlierFactor * median, o.minOutlierPx);
+    const limit = Math.max(o.outlierFactor * median(idx.map((i) => perViewRms[i])), o.minOutlierPx);
     const worst = idx.filter((i) => perViewRms[i] > limit).sort((a, b) => perViewRms[b] - perViewRms[a]);
     const room = idx.length - o.minViews;
     if (worst.length === 0 || room <= 0) break;

@@ -7,6 +7,7 @@ import { cameraCenter, transformCameraWorld, type Camera } from '../geometry/cam
 import { symmetricEigen } from '../geometry/linalg';
 import { orthonormalize } from '../geometry/rotation';
 import { JOINT, NUM_JOINTS } from '../keypoints/coco17';
+import { median } from '../util/stats';
 
 /** X_new = s · M · X + c (M a rotation, row-major). */
 export interface Similarity {
@@ -71,12 +72,6 @@ const SEGMENTS: ReadonlyArray<readonly [number, number, number, number, number]>
 export interface PersonTrack {
   poses: Float64Array[];
   valid: Uint8Array[];
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 /** Stature from the median limb lengths (model units), NaN when no segment was seen. */

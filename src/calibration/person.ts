@@ -22,6 +22,7 @@ import { defaultTriangulationOptions, dltPoint, prepareRig, type Observation } f
 import { relativePose, type Correspondences } from './essential';
 import { bundleAdjustPoints, type PointObservations } from './person-bundle';
 import { alignRig, estimateStature, floorFromFeet, personTrack, transformPoints, transformRig, type Similarity } from './person-frame';
+import { median } from '../util/stats';
 
 export interface PersonCalibrationOptions {
   /** Keypoints scored below this are not used. */
@@ -154,13 +155,12 @@ export function reprojectionStats(cameras: readonly Camera[], X: Float64Array, o
   });
   return {
     rms: errs.map((e) => (e.length ? Math.sqrt(e.reduce((s, x) => s + x * x, 0) / e.length) : NaN)),
-    median: errs.map((e) => (e.length ? [...e].sort((a, b) => a - b)[e.length >> 1] : NaN)),
+    median: errs.map((e) => median(e)),
   };
 }
 
 function defaultLossScale(cameras: readonly Camera[]): number {
-  const d = cameras.map((c) => Math.hypot(c.width, c.height)).sort((a, b) => a - b);
-  return 0.004 * d[d.length >> 1];
+  return 0.004 * median(cameras.map((c) => Math.hypot(c.width, c.height)));
 }
 
 /**
@@ -300,8 +300,7 @@ export async function calibrateFromPerson(intrinsics: readonly Camera[], frames:
     if (r) {
       const ratios: number[] = [];
       for (const [k, z] of r.depth) { const za = rel[anchor]!.depth.get(k); if (za !== undefined) ratios.push(za / z); }
-      ratios.sort((a, b) => a - b);
-      s = c === anchor ? 1 : ratios.length >= 5 ? ratios[ratios.length >> 1] : NaN;
+      s = c === anchor ? 1 : ratios.length >= 5 ? median(ratios) : NaN;
     }
     if (!r || !Number.isFinite(s)) { unplaced.push(c); return makeCamera({ ...cam, R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] }); }
     return makeCamera({ ...cam, R: r.pose.R, t: Array.from(r.pose.t, (v) => v * s) });

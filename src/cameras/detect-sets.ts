@@ -3,13 +3,14 @@
  * worker, keeps each tile's numbers (rates, drops, skew, detections), the detector's figures, and the timing of
  * every set for the benchmarks, and turns the result into a frame set for the session.
  */
-import type { DetectedFrameSet, ViewStatus } from '../fusion/flow';
+import { viewStatus, type DetectedFrameSet, type ViewStatus } from '../fusion/flow';
 import type { FrameViews } from '../fusion/types';
 import type { MultiFrameViews } from '../people/types';
 import type { DetectionClient } from '../detection/client';
 import type { BackendChoice, ModelId } from '../detection/models';
 import { NUM_JOINTS } from '../keypoints';
 import { emptyTile, type SourceSink, type TileState } from './source';
+import { median } from '../util/stats';
 
 export interface Grab {
   bitmap: ImageBitmap;
@@ -179,7 +180,7 @@ export function setViews(
     const kp = here ? (people ? list![0] ?? null : views[i] ?? null) : null;
     outViews.push(kp);
     outPeople.push(list);
-    status.push(lost[i] ? 'lost' : kp ? 'ok' : 'no-detection');
+    status.push(viewStatus(lost[i] ? null : kp ? [kp] : []));
   }
   return people ? { views: outViews, status, people: outPeople } : { views: outViews, status };
 }
@@ -190,8 +191,3 @@ export function countConfident(kp: Float32Array, thr: number): number {
   return n;
 }
 
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}

@@ -5,7 +5,7 @@
  * view and every true person with its id, so fusion associates and tracks the people again.
  */
 import type { MultiTake, MultiTakeFrame } from '../take/multi';
-import type { DetectedFrameSet } from '../fusion/flow';
+import { viewStatus, type DetectedFrameSet } from '../fusion/flow';
 import { Channel } from '../fusion/channel';
 import { countConfident } from './detect-sets';
 import { emptyTile, type FrameSource, type SourceSink, type TileState } from './source';
@@ -104,7 +104,7 @@ export function takeFrameSet(f: MultiTakeFrame, multi: boolean): DetectedFrameSe
   return {
     time: f.time, views, timings,
     // null: no frame from that camera (lost); []: a frame with nobody in it.
-    status: f.views.map((people) => (people === null ? 'lost' : people.length ? 'ok' : 'no-detection')),
+    status: f.views.map(viewStatus),
     gt: f.gt?.[0] ?? null,
     people: f.views,
     truths: f.gt ?? [],

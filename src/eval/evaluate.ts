@@ -8,6 +8,7 @@ import { timeSegments } from '../fusion/segments';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import type { Take } from '../take/take';
 import { seededRandom } from '../util/random';
+import { quantileSorted } from '../util/stats';
 
 export interface ErrorStats {
   /** MPJPE per evaluated frame, summarised (mm). */
@@ -61,21 +62,14 @@ export function cameraSubsets(nCams: number, k: number, max: number): number[][]
   return all.slice(0, max).sort((a, b) => a.join(',').localeCompare(b.join(',')));
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 export function summarise(perFrameMm: number[], frames: number, noPose: number, covered: number, gtJoints: number): ErrorStats {
   const sorted = Float64Array.from(perFrameMm).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
   return {
     meanMm: sorted.length ? sum / sorted.length : NaN,
-    medianMm: quantile(sorted, 0.5),
-    p90Mm: quantile(sorted, 0.9),
+    medianMm: quantileSorted(sorted, 0.5),
+    p90Mm: quantileSorted(sorted, 0.9),
     frames,
     noPose,
     jointCoverage: gtJoints ? covered / gtJoints : 0,

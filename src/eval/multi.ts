@@ -27,6 +27,7 @@ import { assign } from '../people/hungarian';
 import { defaultTrackerOptions, type TrackerOptions } from '../people/tracker';
 import { PeopleStage } from '../people/stage';
 import type { MultiTake, PersonTruth } from '../take/multi';
+import { quantile } from '../util/stats';
 
 export interface FoundPerson {
   id: number;
@@ -75,7 +76,7 @@ export async function runMultiTake(
 }
 
 /** Mean joint error (m) over joints valid in both; NaN when none. */
-export function mpjpe(joints: Float64Array, valid: Uint8Array, truth: PersonTruth): number {
+export function mpjpe(joints: Float64Array, valid: Uint8Array, truth: Pick<PersonTruth, 'joints' | 'valid'>): number {
   let s = 0, n = 0;
   for (let j = 0; j < NUM_JOINTS; j++) {
     if (!valid[j] || !truth.valid[j]) continue;
@@ -236,7 +237,7 @@ export function scoreMultiTake(take: MultiTake, run: readonly RunFrame[], method
       }
     });
   });
-  const times = run.map((r) => r.assocMs).sort((a, b) => a - b);
+  const times = run.map((r) => r.assocMs);
   return {
     frameSets: take.frames.length,
     eligible, found, matchedEligible, matchedFound,
@@ -248,7 +249,7 @@ export function scoreMultiTake(take: MultiTake, run: readonly RunFrame[], method
     idSwitches,
     personMinutes: presentFrames / take.fps / 60,
     assocMeanMs: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),
-    assocP95Ms: times.length ? times[Math.floor(0.95 * (times.length - 1))] : NaN,
+    assocP95Ms: quantile(times, 0.95),
     methods: ms.map((m) => ({ method: m.method, mpjpeMm: (1000 * m.err) / m.n, pcp: m.parts ? (100 * m.correct) / m.parts : NaN, perPerson: m.perPerson })),
   };
 }

@@ -19,6 +19,7 @@
  */
 import { COCO17_NAMES, JOINT, NUM_JOINTS } from '../keypoints';
 import type { PoseLike } from './types';
+import { median } from '../util/stats';
 
 type V3 = [number, number, number];
 type M3 = number[]; // 9, row-major; columns are the frame's axes
@@ -40,10 +41,7 @@ const cross = (a: V3, b: V3): V3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[
 const norm = (a: V3) => Math.hypot(a[0], a[1], a[2]);
 const unit = (a: V3): V3 => scale(a, 1 / (norm(a) || 1));
 const mid = (a: V3, b: V3): V3 => scale(add(a, b), 0.5);
-const median = (xs: number[]) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1] : NaN;
-};
+const finiteMedian = (xs: number[]) => median(xs.filter(Number.isFinite));
 
 /** Frame (columns x, y, z) from a primary x axis and an approximate y axis. */
 function frameXY(x: V3, yApprox: V3): M3 | null {
@@ -106,11 +104,11 @@ function allValid(p: PoseLike, js: number[]) {
 /** Builds the skeleton (joints and rest offsets, metres) from the poses' median geometry. */
 export function bvhSkeleton(poses: ReadonlyArray<PoseLike | null>): BvhJoint[] {
   const seq = poses.filter((p): p is PoseLike => !!p);
-  const len = (a: number, b: number) => median(seq.map((p) => (p.valid[a] && p.valid[b] ? norm(sub(P(p, a), P(p, b))) : NaN)));
+  const len = (a: number, b: number) => finiteMedian(seq.map((p) => (p.valid[a] && p.valid[b] ? norm(sub(P(p, a), P(p, b))) : NaN)));
   const J = JOINT;
   const hipW = len(J.left_hip, J.right_hip) / 2 || 0.1;
   const shW = len(J.left_shoulder, J.right_shoulder) / 2 || 0.18;
-  const torso = median(seq.map((p) => (allValid(p, [J.left_hip, J.right_hip, J.left_shoulder, J.right_shoulder])
+  const torso = finiteMedian(seq.map((p) => (allValid(p, [J.left_hip, J.right_hip, J.left_shoulder, J.right_shoulder])
     ? norm(sub(mid(P(p, J.left_shoulder), P(p, J.right_shoulder)), mid(P(p, J.left_hip), P(p, J.right_hip)))) : NaN))) || 0.5;
   const L = (a: number, b: number, d: number) => len(a, b) || d;
   // Face offsets in the head frame, from the neck (shoulder centre).
@@ -120,7 +118,7 @@ export function bvhSkeleton(poses: ReadonlyArray<PoseLike | null>): BvhJoint[] {
       const F = headFrame(p);
       return F ? [fn(p, F)] : [];
     });
-    return [0, 1, 2].map((k) => median(vs.map((v) => v[k]))) as V3;
+    return [0, 1, 2].map((k) => finiteMedian(vs.map((v) => v[k]))) as V3;
   };
   const inHead = (F: M3, v: V3) => apply(tr(F), v);
   const neckOf = (p: PoseLike) => mid(P(p, J.left_shoulder), P(p, J.right_shoulder));

@@ -18,8 +18,16 @@ export interface SequenceInfo {
 
 export const num = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '');
 
-export function csvHeader(): string {
-  return ['frame', 'time', ...COCO17_NAMES.flatMap((n) => [`${n}_x`, `${n}_y`, `${n}_z`])].join(',');
+/** `frame,time,nose_x,…`; `tags`: columns between time and the joints (several people's `person`). */
+export function csvHeader(tags: readonly string[] = []): string {
+  return ['frame', 'time', ...tags, ...COCO17_NAMES.flatMap((n) => [`${n}_x`, `${n}_y`, `${n}_z`])].join(',');
+}
+
+/** One CSV row: frame, time, the tag cells, then x/y/z of every joint (empty where the joint has no estimate). */
+export function csvRow(frame: number, time: number, p: PoseLike | null, tags: readonly string[] = []): string {
+  const cells = [String(frame), num(time, 6), ...tags];
+  for (let j = 0; j < NUM_JOINTS; j++) for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k], 5) : '');
+  return cells.join(',');
 }
 
 /** The CSV's first line: "# frame: calibration; units: m; up: 0 0 1 (+z, from the calibration's floor)". */
@@ -31,24 +39,29 @@ export function csvFrameLine(frame: ExportFrame): string {
 export function writeCsv(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo): string {
   const out = [csvFrameLine(info.frame), csvHeader()];
   poses.forEach((p, f) => {
-    const cells: string[] = [String(f), num(info.times[f], 6)];
-    for (let j = 0; j < NUM_JOINTS; j++) {
-      for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k], 5) : '');
-    }
-    out.push(cells.join(','));
+    out.push(csvRow(f, info.times[f], p));
     if (info.onProgress && f % 512 === 0) info.onProgress(f, poses.length);
   });
   return out.join('\n') + '\n';
 }
 
-/**
- * JSON: { format, version, method, fps, frame, units, up, upAxis, upFrom, joints, frames: [{ frame, time,
- * joints: { name: [x,y,z] } | null }] }, metres, in the calibration's frame; up is its unit up vector.
- */
-export function writePoseJson(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { method: string }): string {
-  return JSON.stringify({
+/** A pose's joints as JSON, `{ name: [x, y, z] }` to 1e-5 (10 µm in metres), joints without an estimate left out. */
+export type JointsJSON = Record<string, [number, number, number]>;
+
+const r5 = (v: number) => Math.round(v * 1e5) / 1e5;
+
+export function jointsToJSON(p: PoseLike | null): JointsJSON | null {
+  if (!p) return null;
+  const o: JointsJSON = {};
+  for (let j = 0; j < NUM_JOINTS; j++) if (p.valid[j]) o[COCO17_NAMES[j]] = [r5(p.joints[3 * j]), r5(p.joints[3 * j + 1]), r5(p.joints[3 * j + 2])];
+  return o;
+}
+
+/** The `parallax-poses3d` header every version shares: format, version, method, fps, frame, units, up, joints. */
+export function poseJsonHeader(version: number, info: Pick<SequenceInfo, 'fps' | 'frame'> & { method: string }) {
+  return {
     format: 'parallax-poses3d',
-    version: 2,
+    version,
     method: info.method,
     fps: info.fps,
     frame: 'calibration',
@@ -57,15 +70,20 @@ export function writePoseJson(poses: ReadonlyArray<PoseLike | null>, info: Seque
     upAxis: upLabel(info.frame.up),
     upFrom: info.frame.from,
     joints: COCO17_NAMES,
-    frames: poses.map((p, f) => ({
-      frame: f,
-      time: Math.round(info.times[f] * 1e6) / 1e6,
-      joints: p
-        ? Object.fromEntries(
-            COCO17_NAMES.flatMap((n, j) => (p.valid[j] ? [[n, [0, 1, 2].map((k) => Math.round(p.joints[3 * j + k] * 1e5) / 1e5)]] : [])),
-          )
-        : null,
-    })),
+  };
+}
+
+/** A frame's time in the JSON exports, to the microsecond. */
+export const jsonTime = (t: number) => Math.round(t * 1e6) / 1e6;
+
+/**
+ * JSON: { format, version, method, fps, frame, units, up, upAxis, upFrom, joints, frames: [{ frame, time,
+ * joints: { name: [x,y,z] } | null }] }, metres, in the calibration's frame; up is its unit up vector.
+ */
+export function writePoseJson(poses: ReadonlyArray<PoseLike | null>, info: SequenceInfo & { method: string }): string {
+  return JSON.stringify({
+    ...poseJsonHeader(2, info),
+    frames: poses.map((p, f) => ({ frame: f, time: jsonTime(info.times[f]), joints: jointsToJSON(p) })),
   });
 }
 

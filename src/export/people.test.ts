@@ -139,6 +139,20 @@ describe('exports of several people', () => {
     }
   });
 
+  it('everyone asked for: one person still gets the several-people file (…-all), BVH one file per person', () => {
+    const ps = people();
+    const [csv] = runPeopleExport({ ...base, format: 'csv', people: [ps[1]], tagged: true, everyone: true });
+    expect(csv.name).toBe('take-robust-all.csv');
+    const rows = text(csv.data).trimEnd().split('\n');
+    expect(rows[1]).toMatch(/^frame,time,person,nose_x,/);
+    expect(rows.slice(2).map((l) => l.split(',')[2])).toEqual(times.map(() => 'P5'));
+    // The same rows as P5's in a file of two people.
+    const two = text(runPeopleExport({ ...base, format: 'csv', people: [ps[1], ps[2]], tagged: true })[0].data);
+    expect(csv.data).toBe(two.split('\n').filter((l, i) => i < 2 || l.split(',')[2] === 'P5').join('\n') + '\n');
+    const [bvh] = runPeopleExport({ ...base, format: 'bvh', people: [ps[1]], tagged: true, everyone: true });
+    expect(bvh.name).toBe('take-robust-P5.bvh');
+  });
+
   it('a take of one person keeps the one-person files and names', () => {
     const ps = people();
     const [file] = runPeopleExport({ ...base, format: 'bvh', people: [ps[0]], tagged: false });

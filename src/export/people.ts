@@ -14,9 +14,9 @@ import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
 import { personLabel } from '../people/label';
 import { writeBvh } from './bvh';
 import { writeC3d } from './c3d';
-import { csvFrameLine, csvHeader, num, writeTrc } from './csv';
+import { csvFrameLine, csvHeader, csvRow, jointsToJSON, jsonTime, poseJsonHeader, writeTrc } from './csv';
 import { exportFileName, runExportFile, type FileExportRequest } from './export';
-import { posesYUp, posesZUp, upLabel } from './frame';
+import { posesYUp, posesZUp } from './frame';
 import type { PoseLike } from './types';
 
 /** One person's poses of one method, one per take frame (null where the person has none). */
@@ -31,6 +31,11 @@ export type PeopleExportRequest = Omit<FileExportRequest, 'poses'> & {
   people: readonly PersonSequence[];
   /** The take holds several people: file names say whose (…-P2.csv, …-all.csv). False: one person's plain names. */
   tagged: boolean;
+  /**
+   * Everyone's file (…-all, as for several people) even when one person is given: a batch run's files then do not
+   * depend on how many people it found. BVH stays one file per person.
+   */
+  everyone?: boolean;
 };
 
 export interface ExportFile {
@@ -49,8 +54,8 @@ export function peopleFileName(r: Pick<FileExportRequest, 'baseName' | 'method' 
 /** The export files of the request: one person's as the one-person exports write it, several people's as above. */
 export function runPeopleExport(r: PeopleExportRequest, onProgress?: Progress): ExportFile[] {
   if (r.people.length === 0) throw new Error(`No person has a ${r.method} pose to export.`);
-  const { people, tagged, ...base } = r;
-  if (people.length === 1) {
+  const { people, tagged, everyone, ...base } = r;
+  if (people.length === 1 && !(everyone && tagged && r.format !== 'bvh')) {
     const p = people[0];
     const poses = tagged && r.format === 'bvh' ? holdFirst(p.poses) : [...p.poses];
     const { data, mime } = runExportFile({ ...base, poses }, onProgress);
@@ -110,22 +115,14 @@ type Info = { fps: number; times: ArrayLike<number>; frame: FileExportRequest['f
 
 /** CSV: the frame line, `frame,time,person,nose_x,…`, one row per frame and person (empty cells where absent). */
 export function writePeopleCsv(people: readonly PersonSequence[], info: Info): string {
-  const header = csvHeader().split(',');
-  const out = [csvFrameLine(info.frame), [...header.slice(0, 2), 'person', ...header.slice(2)].join(',')];
+  const out = [csvFrameLine(info.frame), csvHeader(['person'])];
   const n = info.times.length;
   for (let f = 0; f < n; f++) {
-    for (const person of people) {
-      const p = person.poses[f];
-      const cells = [String(f), num(info.times[f], 6), personLabel(person.id)];
-      for (let j = 0; j < NUM_JOINTS; j++) for (let k = 0; k < 3; k++) cells.push(p && p.valid[j] ? num(p.joints[3 * j + k], 5) : '');
-      out.push(cells.join(','));
-    }
+    for (const person of people) out.push(csvRow(f, info.times[f], person.poses[f] ?? null, [personLabel(person.id)]));
     if (info.onProgress && f % 512 === 0) info.onProgress(f, n);
   }
   return out.join('\n') + '\n';
 }
-
-const r5 = (v: number) => Math.round(v * 1e5) / 1e5;
 
 /**
  * JSON (`parallax-poses3d`, version 3: several people): version 2's header, `people: [{ person: "P1", id }]`, and
@@ -133,27 +130,12 @@ const r5 = (v: number) => Math.round(v * 1e5) / 1e5;
  */
 export function writePeopleJson(people: readonly PersonSequence[], info: Info & { method: string }): string {
   return JSON.stringify({
-    format: 'parallax-poses3d',
-    version: 3,
-    method: info.method,
-    fps: info.fps,
-    frame: 'calibration',
-    units: 'm',
-    up: info.frame.up.map((v) => Math.round(v * 1e6) / 1e6),
-    upAxis: upLabel(info.frame.up),
-    upFrom: info.frame.from,
-    joints: COCO17_NAMES,
+    ...poseJsonHeader(3, info),
     people: people.map((p) => ({ person: personLabel(p.id), id: p.id })),
     frames: Array.from({ length: info.times.length }, (_, f) => ({
       frame: f,
-      time: Math.round(info.times[f] * 1e6) / 1e6,
-      people: people.map((person) => {
-        const p = person.poses[f];
-        return {
-          person: personLabel(person.id),
-          joints: p ? Object.fromEntries(COCO17_NAMES.flatMap((n, j) => (p.valid[j] ? [[n, [0, 1, 2].map((k) => r5(p.joints[3 * j + k]))]] : []))) : null,
-        };
-      }),
+      time: jsonTime(info.times[f]),
+      people: people.map((person) => ({ person: personLabel(person.id), joints: jointsToJSON(person.poses[f] ?? null) })),
     })),
   });
 }

@@ -4,6 +4,7 @@
  * of timed runs after a warm-up) wins. Pure: the backends are injected, so Node tests drive it with fakes and the
  * fusion worker with tfjs.
  */
+import { median } from '../util/stats';
 
 export const LIFTER_BACKENDS = ['webgpu', 'webgl', 'wasm'] as const;
 export type LifterBackend = (typeof LIFTER_BACKENDS)[number];
@@ -47,12 +48,6 @@ export interface BackendChoiceResult {
   reasons: Partial<Record<LifterBackend, string>>;
   measurements: BackendMeasurement[];
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 export function maxAbsDiff(a: Float64Array, b: Float64Array): number {
   if (a.length !== b.length) return Infinity;

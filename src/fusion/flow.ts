@@ -8,6 +8,11 @@ import type { MultiFrameViews } from '../people/types';
 
 export type ViewStatus = 'ok' | 'lost' | 'no-detection';
 
+/** A view's status from its people in a frame set: null (no frame: the camera is lost) 'lost', nobody 'no-detection'. */
+export function viewStatus(people: { readonly length: number } | null): ViewStatus {
+  return people === null ? 'lost' : people.length ? 'ok' : 'no-detection';
+}
+
 export interface DetectedFrameSet {
   /** Reference time of the frame set, seconds. */
   time: number;

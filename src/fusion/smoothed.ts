@@ -11,7 +11,7 @@ import { OneEuroPoseFilter, type OneEuroParams } from '../export/one-euro';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { sameRig } from './same-rig';
 import { isTimeJump } from './segments';
-import type { FrameViews, FusionMethod, Pose3D } from './types';
+import { isStateful, type FrameViews, type FusionMethod, type Pose3D } from './types';
 
 const J = NUM_JOINTS;
 
@@ -59,7 +59,7 @@ export class SmoothedMethod implements FusionMethod {
 
   /** Another person's instance: filters of its own; the method inside shared where it keeps no past. */
   fork(): SmoothedMethod {
-    const stateful = (this.inner.timing ?? 'frame') !== 'frame';
+    const stateful = isStateful(this.inner);
     if (stateful && !this.inner.fork) throw new Error(`${this.id}: ${this.inner.id} keeps a past and cannot be forked`);
     return new SmoothedMethod(stateful ? this.inner.fork!() : this.inner, this.opts, this.localPoly);
   }

@@ -55,6 +55,9 @@ export interface FusionMethod {
   dispose?(): void;
 }
 
+/** The method keeps state between calls (not 'frame'): fed in time order, forked per person. */
+export const isStateful = (m: Pick<FusionMethod, 'timing'>): boolean => (m.timing ?? 'frame') !== 'frame';
+
 /** One person's result in a frame set: every method's pose. Person ids are stable over time (0 while single-person). */
 export interface PersonPoses {
   person: number;

@@ -9,6 +9,7 @@ import { depthOf, normalizedRay, pixelToNormalized, type Camera } from '../geome
 import { maxRayAngleDeg, MIN_RAY_ANGLE_DEG } from '../geometry/ray-angle';
 import type { FrameViews } from '../fusion/types';
 import { NUM_JOINTS } from '../keypoints/coco17';
+import { median } from '../util/stats';
 
 const nrm = new Float64Array(2);
 
@@ -32,10 +33,9 @@ export function depthRefusal(cameras: readonly Camera[], views: FrameViews, anch
     if (n >= 2) angles.push(maxRayAngleDeg(dirs, n));
   }
   if (angles.length === 0) return 'no joint is seen by 2 views';
-  angles.sort((a, b) => a - b);
-  const median = angles[angles.length >> 1];
-  if (median < minDeg)
-    return `the views' rays meet at ${median.toFixed(2)}° (median over joints), less than ${minDeg}°: the cameras cannot see depth (same position, or too far for their baseline)`;
+  const med = median(angles);
+  if (med < minDeg)
+    return `the views' rays meet at ${med.toFixed(2)}° (median over joints), less than ${minDeg}°: the cameras cannot see depth (same position, or too far for their baseline)`;
   for (let v = 0; v < V; v++)
     if (seen[v] && !(depthOf(cameras[v], anchor[0], anchor[1], anchor[2]) > 0)) return `the rays meet behind camera ${cameras[v].name}`;
   return null;

@@ -22,6 +22,7 @@ import type { ViewKeypoints } from '../fusion/types';
 import { cameraCentres, detectionRays, pairAffinity, priorAffinity, type AffinityOptions, type DetectionRays } from './affinity';
 import { correlationCluster } from './cluster';
 import type { AssociatedPerson, Association, MultiFrameViews, PersonPrior } from './types';
+import { quantileSorted } from '../util/stats';
 
 export interface AssociationOptions extends AffinityOptions {
   /** A detection with fewer usable joints than this is nobody (a detector's stray blob). */
@@ -174,8 +175,7 @@ export class PeopleAssociator {
           : Infinity;
       }
       if (n === 0) continue;
-      const sorted = this.errs.subarray(0, n).sort();
-      best = Math.min(best, sorted[n >> 1]);
+      best = Math.min(best, quantileSorted(this.errs.subarray(0, n).sort(), 0.5));
       // A straight match within the gate needs no mirrored try.
       if (best <= this.options.maxMemberError) break;
     }

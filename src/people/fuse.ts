@@ -9,15 +9,13 @@
 import type { Camera } from '../geometry/camera';
 import { createMethods, type MethodEnv } from '../fusion/registry';
 import { isTimeJump } from '../fusion/segments';
-import type { FrameViews, FusionMethod, PersonPoses, Pose3D } from '../fusion/types';
+import { isStateful, type FrameViews, type FusionMethod, type PersonPoses, type Pose3D } from '../fusion/types';
 
 /** One person to fuse: a stable id and the person's single-person frame set. */
 export interface PersonViews {
   id: number;
   views: FrameViews;
 }
-
-export const isStateful = (m: FusionMethod): boolean => (m.timing ?? 'frame') !== 'frame';
 
 interface Instance {
   method: FusionMethod;

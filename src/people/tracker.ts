@@ -12,6 +12,7 @@
 import { JOINT, NUM_JOINTS } from '../keypoints/coco17';
 import { assign } from './hungarian';
 import type { AssociatedPerson, PersonPrior } from './types';
+import { quantileSorted } from '../util/stats';
 
 export interface TrackerOptions {
   /** A track unseen this long (s) is forgotten. */
@@ -79,8 +80,7 @@ export function bodyCentre(joints: Float64Array, valid: Uint8Array, out: Float64
     let n = 0;
     for (let j = 0; j < NUM_JOINTS; j++) if (valid[j] && (torso < 3 || TORSO.includes(j))) axis[n++] = joints[3 * j + a];
     if (n === 0) return false;
-    const s = axis.subarray(0, n).sort();
-    out[a] = n % 2 ? s[n >> 1] : 0.5 * (s[(n >> 1) - 1] + s[n >> 1]);
+    out[a] = quantileSorted(axis.subarray(0, n).sort(), 0.5);
   }
   return true;
 }

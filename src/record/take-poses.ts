@@ -12,6 +12,7 @@ import type { FusedFrameSet } from '../fusion/flow';
 import { COCO17_NAMES, NUM_JOINTS } from '../keypoints';
 import { TakeError } from '../take';
 import type { MultiTake, MultiTakeFrame } from '../take/multi';
+import { jointsToJSON, type JointsJSON } from '../export/csv';
 import type { PoseLike } from '../export/types';
 
 const finite = z.number().finite();
@@ -21,20 +22,15 @@ const peopleSchema = z.array(z.object({ id: z.number().int().min(0), poses: meth
 const poses3dSchema = z.union([methodsSchema, peopleSchema]);
 const infoSchema = z.object({ methods: z.record(z.string(), z.string()), units: z.literal('m') }).passthrough();
 
-type JointsJSON = Record<string, [number, number, number]>;
 /** One tracked person's recorded poses in a frame (the version 2 shape, also what the recorder builds). */
 export interface RecordedPerson {
   id: number;
   poses: Record<string, JointsJSON | null>;
 }
 
-const round = (v: number) => Math.round(v * 1e5) / 1e5;
-
-export function poseToJSON(p: PoseLike | null): JointsJSON | null {
-  if (!p) return null;
-  const o: JointsJSON = {};
-  for (let j = 0; j < NUM_JOINTS; j++) if (p.valid[j]) o[COCO17_NAMES[j]] = [round(p.joints[3 * j]), round(p.joints[3 * j + 1]), round(p.joints[3 * j + 2])];
-  return o;
+/** Person `id`'s entry of a frame's poses3d: every method's pose (`poseOf`), null where the method has none. */
+export function recordedPerson(id: number, methods: readonly string[], poseOf: (method: string) => PoseLike | null | undefined): RecordedPerson {
+  return { id, poses: Object.fromEntries(methods.map((m) => [m, jointsToJSON(poseOf(m) ?? null)])) };
 }
 
 /**
@@ -47,7 +43,7 @@ export function fusedToTakeFrame(f: FusedFrameSet, t0 = 0): MultiTakeFrame {
     ? fr.people.map((people) => (people ? people.map((v) => Float32Array.from(v)) : null))
     : fr.views.map((v) => (v ? [Float32Array.from(v)] : []));
   const truths = fr.truths?.length ? fr.truths : fr.gt ? [{ id: 0, ...fr.gt }] : null;
-  const people: RecordedPerson[] = f.people.map((p) => ({ id: p.person, poses: Object.fromEntries(Object.entries(p.poses).map(([m, pose]) => [m, poseToJSON(pose)])) }));
+  const people = f.people.map((p) => recordedPerson(p.person, Object.keys(p.poses), (m) => p.poses[m]));
   return {
     time: fr.time - t0,
     views,

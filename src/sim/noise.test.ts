@@ -5,6 +5,7 @@ import { DEFAULT_NOISE, applyDefinitionOffsets, drawDefinitionOffsets, gamma, pa
 import { BUNDLED_NOISE } from './noise-params';
 import { makeRng } from './rng';
 import { figurePose } from './figure';
+import { median, quantile } from '../util/stats';
 
 const UV = Float64Array.from(fixture.uv.flat());
 const params = parseNoiseParams(fixture.params);
@@ -15,8 +16,6 @@ function run(p: NoiseParams, opts: SampleOptions, n = 20000, level = 1) {
   return Array.from({ length: n }, () => sampleDetections([UV], [{ width: W, height: H }], p, level, rng, opts)[0]);
 }
 
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
-const quantile = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))];
 
 function stats(kps: Float32Array[]) {
   const xs = UV.filter((_, i) => i % 2 === 0), ys = UV.filter((_, i) => i % 2 === 1);

@@ -14,7 +14,7 @@ import { makeRng } from './rng';
 import { simulateFrame } from './simulate';
 import { proceduralFigures, type SceneFigure } from './figures';
 import { simulateScene } from './scene';
-import type { DetectedFrameSet } from '../fusion/flow';
+import { viewStatus, type DetectedFrameSet } from '../fusion/flow';
 
 export interface SimSettings {
   /** Cameras used, 2–8. */
@@ -154,7 +154,7 @@ export class SimulationSource implements FrameSource {
       definitions: this.figures.definitions, dropped,
     }, this.rng);
     const views = f.views.map((v, i) => (v ? v[f.labels[i]!.indexOf(0)] ?? null : null));
-    const status = f.views.map((v) => (!v ? 'lost' as const : v.length ? 'ok' as const : 'no-detection' as const));
+    const status = f.views.map((v) => viewStatus(v ?? null));
     const first = f.truth.find((t) => t.id === 0) ?? null;
     return { time: f.time, views, status, timings: {}, gt: first, people: f.views, truths: f.truth, labels: f.labels };
   }

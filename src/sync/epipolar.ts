@@ -11,6 +11,7 @@ import { pixelToNormalized, type Camera } from '../geometry/camera';
 import { NUM_JOINTS } from '../keypoints/coco17';
 import { keypointsAt, smoothTrack, type Timing } from './reprojection';
 import type { KeypointTrack } from './signal';
+import { median } from '../util/stats';
 
 /** E = [t]× R of camera b relative to camera a (x_b ∝ R x_a + t). */
 function pairEssential(a: Camera, b: Camera): Float64Array {
@@ -54,8 +55,7 @@ export function epipolarScorer(cameras: readonly Camera[], raw: readonly Keypoin
       for (let j = 0; j < NUM_JOINTS; j++) if (kp[3 * j + 2] >= minScore) { x0 = Math.min(x0, kp[3 * j]); x1 = Math.max(x1, kp[3 * j]); y0 = Math.min(y0, kp[3 * j + 1]); y1 = Math.max(y1, kp[3 * j + 1]); }
       if (x1 > x0) d.push(Math.hypot(x1 - x0, y1 - y0));
     }
-    d.sort((a, b) => a - b);
-    return d.length ? d[d.length >> 1] : 1;
+    return d.length ? median(d) : 1;
   });
   const bufA = new Float32Array(NUM_JOINTS * 3), bufB = new Float32Array(NUM_JOINTS * 3);
   return {

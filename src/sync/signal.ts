@@ -6,6 +6,7 @@
  * view's foreshortening of that joint's motion.
  */
 import { NUM_JOINTS } from '../keypoints/coco17';
+import { median } from '../util/stats';
 
 /** One view's detections over time: COCO-17 [x, y, score] × 17 in raw pixels per frame, null = no detection. */
 export interface KeypointTrack {
@@ -43,13 +44,6 @@ function boxDiagonal(kp: ArrayLike<number>, minScore: number): number {
     n++;
   }
   return n >= 3 ? Math.hypot(x1 - x0, y1 - y0) : NaN;
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Channels per joint: its speed. */

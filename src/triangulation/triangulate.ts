@@ -26,6 +26,7 @@ import type { FrameViews, Pose3D } from '../fusion/types';
 import { JointStatus } from './options';
 import { gatherObservations, observationRayAngle, reprojectionError, viewScales, type Observation, type PreparedRig } from './observations';
 import { dltPoint, inFrontOfAll, robustPoint, SOFT_MIN_FRACTION, softRefine } from './point';
+import { quantileSorted } from '../util/stats';
 
 export * from './options';
 export * from './observations';
@@ -99,7 +100,7 @@ export function triangulatePose(
   }
   if (soft.length) {
     ratios.sort((a, b) => a - b);
-    const fraction = Math.min(opts.softFraction, Math.max(SOFT_MIN_FRACTION, 4 * ratios[ratios.length >> 1]));
+    const fraction = Math.min(opts.softFraction, Math.max(SOFT_MIN_FRACTION, 4 * quantileSorted(ratios, 0.5)));
     for (const { j, obs: o } of soft) {
       const P = joints.subarray(3 * j, 3 * j + 3);
       softRefine(rig, o, P, fraction, inlierMask[j]);
