@@ -4,7 +4,6 @@
  * timings (from synchronisation), each file is seeked to its own time of the common instant.
  */
 import { lockstepPlan, mediaTimes, setTime, unsynced, type LockstepPlan, type VideoTiming } from '../sync/video-times';
-import { quantile } from '../util/stats';
 
 export interface VideoInput {
   url: string;
@@ -125,10 +124,11 @@ export async function measureFps(v: HTMLVideoElement, samples = 8, timeoutMs = 3
     v.play().catch(() => res());
   });
   v.pause();
-  const d = times.slice(1).map((t, i) => t - times[i]).filter((x) => x > 0);
+  const d = times.slice(1).map((t, i) => t - times[i]).filter((x) => x > 0).sort((a, b) => a - b);
   if (!d.length) return 30;
-  // Playback may skip frames, so the smallest common interval is the frame period.
-  const period = quantile(d, 0.25);
+  // Playback may skip frames, so the smallest common interval is the frame period: an interval actually seen (an
+  // order statistic), never a blend of one frame and two (1/60 and 1/30 s would read as 40 fps).
+  const period = d[Math.floor(d.length / 4)];
   const fps = 1 / period;
   return Number.isFinite(fps) && fps > 1 && fps < 241 ? Math.round(fps * 100) / 100 : 30;
 }
