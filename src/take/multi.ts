@@ -13,8 +13,7 @@ import { COCO17_NAMES, NUM_JOINTS } from '../keypoints/coco17';
 import { LAYOUTS, toCoco17 } from '../keypoints/layouts';
 import { cameraSchema } from './schema';
 import { LIMITS } from './limits';
-import { parseTake, TakeError, takeToJSON, type Take } from './take';
-import { stripBom } from '../util/text';
+import { issueError, parseTake, TakeError, takeToJSON, takeValue, type Take } from './take';
 
 export interface PersonTruth {
   /** The person's id, stable over the take. */
@@ -80,13 +79,6 @@ function frameV2(nPoints: number, nCams: number) {
 const FRAME_KEYS = new Set(['time', 'views', 'labels', 'gt']);
 const HEADER_KEYS = new Set(['format', 'version', 'fps', 'keypoints2d', 'cameras', 'frames', 'meta']);
 
-function fail(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>, frame: number | null): TakeError {
-  let path = '';
-  for (const p of [...prefix, ...issue.path]) path += typeof p === 'number' ? `[${p}]` : path ? `.${String(p)}` : String(p);
-  path ||= '(root)';
-  return new TakeError(`Invalid take file — ${frame === null ? '' : `frame ${frame}: `}${path}: ${issue.message}`, path, frame);
-}
-
 /** A v1 take in the multi-person shape: one detection per view at most, its truth as person 0. */
 export function fromSingleTake(take: Take): MultiTake {
   return {
@@ -108,19 +100,12 @@ export function fromSingleTake(take: Take): MultiTake {
 
 /** Parses a take of version 1 or 2 (JSON text or a parsed value). Throws TakeError naming the field and frame. */
 export function parseMultiTake(input: string | unknown): MultiTake {
-  let raw: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      raw = JSON.parse(stripBom(input));
-    } catch (e) {
-      throw new TakeError(`Invalid take file — not JSON: ${(e as Error).message}`, '(root)', null);
-    }
-  }
+  const raw = takeValue(input);
   if (typeof raw === 'object' && raw !== null && (raw as { version?: unknown }).version === 1) return fromSingleTake(parseTake(raw));
   const header = headerV2.safeParse(raw);
   if (!header.success) {
     const issue = header.error.issues[0];
-    throw fail(issue, [], issue.path[0] === 'frames' && typeof issue.path[1] === 'number' ? issue.path[1] : null);
+    throw issueError(issue, [], issue.path[0] === 'frames' && typeof issue.path[1] === 'number' ? issue.path[1] : null);
   }
   const h = header.data;
   const names = new Set<string>();
@@ -136,7 +121,7 @@ export function parseMultiTake(input: string | unknown): MultiTake {
   let lastTime = -Infinity;
   const frames = h.frames.map((rawFrame, i): MultiTakeFrame => {
     const parsed = schema.safeParse(rawFrame);
-    if (!parsed.success) throw fail(parsed.error.issues[0], ['frames', i], i);
+    if (!parsed.success) throw issueError(parsed.error.issues[0], ['frames', i], i);
     const f = parsed.data;
     const at = (p: string) => new TakeError(`Invalid take file — frame ${i}: frames[${i}].${p}`, `frames[${i}].${p.split(':')[0]}`, i);
     if (f.time < lastTime) throw at(`time: ${f.time} is earlier than the previous frame's ${lastTime}`);

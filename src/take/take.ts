@@ -56,7 +56,8 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-function issueError(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>, frame: number | null): TakeError {
+/** A zod issue as a TakeError naming the field (prefix + the issue's path) and the frame. */
+export function issueError(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>, frame: number | null): TakeError {
   const path = formatPath([...prefix, ...issue.path]);
   const where = frame === null ? path : `frame ${frame}: ${path}`;
   return new TakeError(`Invalid take file — ${where}: ${issue.message}`, path, frame);
@@ -84,19 +85,22 @@ export function viewsLookValid(views: unknown, nPoints: number, nCams: number): 
 const HEADER_KEYS = new Set(['format', 'version', 'fps', 'keypoints2d', 'cameras', 'frames', 'meta']);
 const FRAME_KEYS = new Set(['time', 'views', 'gt']);
 
+/** A take's JSON value: text is parsed (a byte-order mark ignored), a value is taken as it is. */
+export function takeValue(input: string | unknown): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(stripBom(input));
+  } catch (e) {
+    throw new TakeError(`Invalid take file — not JSON: ${(e as Error).message}`, '(root)', null);
+  }
+}
+
 /**
  * Parses and validates a take (JSON text or an already-parsed value). Throws TakeError naming the field and
  * frame; never returns NaN anywhere.
  */
 export function parseTake(input: string | unknown): Take {
-  let raw: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      raw = JSON.parse(stripBom(input));
-    } catch (e) {
-      throw new TakeError(`Invalid take file — not JSON: ${(e as Error).message}`, '(root)', null);
-    }
-  }
+  const raw = takeValue(input);
   const header = headerSchema.safeParse(raw);
   if (!header.success) {
     const issue = header.error.issues[0];
